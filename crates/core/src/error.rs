@@ -1,0 +1,166 @@
+//! The one error type domain services return. The HTTP layer maps it to problem+json once.
+
+use std::fmt;
+
+/// A problem with one input field, reported to clients as `errors[]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// JSON path of the offending field, e.g. `enterprise.biz_reg_no`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every failure a domain service can report. `code` values are the stable snake_case codes
+/// of the API contract.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Input was understood but breaks a rule (HTTP 422).
+    #[error("{code}: invalid input")]
+    Validation {
+        code: &'static str,
+        errors: Vec<FieldError>,
+    },
+    /// Input could not be understood at all (HTTP 400).
+    #[error("{code}: {detail}")]
+    BadRequest { code: &'static str, detail: String },
+    /// Missing or unusable credentials (HTTP 401).
+    #[error("{code}: {detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// Authenticated but not allowed (HTTP 403).
+    #[error("{code}: {detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// Absent, or not visible to the caller (HTTP 404).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request conflicts with the current state (HTTP 409).
+    #[error("{code}: {detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// `If-Match` named an outdated version (HTTP 412).
+    #[error("version conflict: current version is {current}")]
+    VersionConflict { current: i64 },
+    /// Throttled (HTTP 429).
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// The database or another dependency cannot be reached (HTTP 503).
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected infrastructure failure (HTTP 500). The message is logged, never
+    /// shown to clients.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+impl DomainError {
+    /// A 422 `validation_failed` with one field error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            code: "validation_failed",
+            errors: vec![FieldError::new(field, message)],
+        }
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code: "forbidden",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            code: "unauthorized",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(err: impl fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+
+    /// Prefixes every field path with `prefix.` (for nested request objects).
+    pub fn nested_in(self, prefix: &str) -> Self {
+        match self {
+            Self::Validation { code, errors } => Self::Validation {
+                code,
+                errors: errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("{prefix}.{}", e.field), e.message))
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for DomainError {
+    fn from(err: diesel::result::Error) -> Self {
+        match err {
+            diesel::result::Error::NotFound => Self::NotFound("record".into()),
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+/// Collects field errors while a request is being parsed, so that a client learns about every
+/// bad field at once instead of one per round trip.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value of `result`, or records its error under `field`.
+    pub fn check<T, E: fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(FieldError::new(field, e.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else a 422 with `code`.
+    pub fn finish(self, code: &'static str) -> DomainResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Validation {
+                code,
+                errors: self.0,
+            })
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Parsed values: once built, they are valid by construction.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Why a raw value could not be parsed; shown to clients as a field message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError(msg.into()))
+}
+
+/// An e-mail address, trimmed and lower-cased: addresses are unique case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return fail("must not be empty");
+        }
+        if s.len() > Self::MAX_LEN {
+            return fail(format!("must be at most {} characters", Self::MAX_LEN));
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return fail("must be an e-mail address like name@example.org");
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+        if !domain_ok || !local_ok {
+            return fail("must be an e-mail address like name@example.org");
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new password that meets the policy. Never serialized, never logged.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+    /// Bounds the work argon2 does per request.
+    pub const MAX_BYTES: usize = 1024;
+
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        if raw.chars().count() < Self::MIN_CHARS {
+            return fail(format!("must be at least {} characters", Self::MIN_CHARS));
+        }
+        if raw.len() > Self::MAX_BYTES {
+            return fail(format!("must be at most {} bytes", Self::MAX_BYTES));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A short human text (names, titles): trimmed, between `min` and `max` characters, no
+/// control characters.
+pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, ParseError> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n < min {
+        return if min == 1 {
+            fail("must not be empty")
+        } else {
+            fail(format!("must be at least {min} characters"))
+        };
+    }
+    if n > max {
+        return fail(format!("must be at most {max} characters"));
+    }
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return fail("must not contain control characters");
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Kim@Example.KR ").map(|e| e.into_inner()),
+            Ok("kim@example.kr".to_owned())
+        );
+        for bad in ["", "kim", "kim@", "@example.kr", "kim@example", "a b@x.kr", "k@x..kr"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("열자리비밀번호입니다").is_ok()); // 10 Hangul syllables
+        assert!(Password::parse(&"x".repeat(2000)).is_err());
+        assert_eq!(format!("{:?}", Password::parse("0123456789")), "Ok(Password(***))");
+    }
+
+    #[test]
+    fn bounded_text_counts_characters_not_bytes() {
+        assert_eq!(bounded_text(" 무한상사 ", 1, 4).as_deref(), Ok("무한상사"));
+        assert!(bounded_text("무한상사", 1, 3).is_err());
+        assert!(bounded_text("   ", 1, 3).is_err());
+    }
+}

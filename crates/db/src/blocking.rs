@@ -1,0 +1,33 @@
+//! The one way request handlers run blocking work (diesel, argon2): on tokio's blocking pool,
+//! never on an actix worker thread.
+
+use crate::{DbConn, DbPool};
+use muhan_core::{DomainError, DomainResult};
+
+/// Runs `work` on the blocking thread pool.
+pub async fn run_blocking<T, F>(work: F) -> DomainResult<T>
+where
+    F: FnOnce() -> DomainResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DomainError::internal(format!("blocking task failed: {e}")))?
+}
+
+/// Runs `work` with a pooled connection on the blocking thread pool. An unreachable database
+/// is reported as `Unavailable` (503), not as an internal error.
+pub async fn with_conn<T, F>(pool: &DbPool, work: F) -> DomainResult<T>
+where
+    F: FnOnce(&mut DbConn) -> DomainResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    run_blocking(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| DomainError::Unavailable(e.to_string()))?;
+        work(&mut conn)
+    })
+    .await
+}

@@ -1,0 +1,32 @@
+//! Storage: one diesel schema over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! Domain crates receive a `&mut DbConn` and compose their work inside one transaction
+//! (`write_tx`/`read_tx`); handlers reach the database only through `with_conn`, which runs
+//! the work on the blocking thread pool.
+
+pub mod blocking;
+pub mod conn;
+pub mod migrate;
+pub mod schema;
+pub mod testing;
+pub mod tx;
+
+pub use blocking::{run_blocking, with_conn};
+pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions};
+pub use migrate::run_migrations;
+pub use tx::{read_tx, write_tx};
+
+/// Failures while setting up storage (start-up and CLI); request-time code uses `DomainError`.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("invalid DATABASE_URL: {0}")]
+    InvalidUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("io error: {0}")]
+    Io(#[from] std::io::Error),
+}
