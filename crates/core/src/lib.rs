@@ -21,3 +21,29 @@ pub mod clock {
         Utc::now().naive_utc().trunc_subsecs(6)
     }
 }
+
+pub mod serde_utc {
+    //! Timestamps are stored as naive UTC and sent as RFC 3339 with a `Z`.
+    use chrono::NaiveDateTime;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(at))
+    }
+
+    pub fn format(at: &NaiveDateTime) -> String {
+        at.and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(at: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => s.serialize_str(&format(at)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}

@@ -31,3 +31,12 @@ where
     })
     .await
 }
+
+/// A trivial round trip, for readiness checks.
+pub fn ping(conn: &mut DbConn) -> DomainResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT 1")
+        .execute(conn)
+        .map(|_| ())
+        .map_err(|e| DomainError::Unavailable(e.to_string()))
+}

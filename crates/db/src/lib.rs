@@ -11,7 +11,7 @@ pub mod schema;
 pub mod testing;
 pub mod tx;
 
-pub use blocking::{run_blocking, with_conn};
+pub use blocking::{ping, run_blocking, with_conn};
 pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions};
 pub use migrate::run_migrations;
 pub use tx::{read_tx, write_tx};

@@ -1,0 +1,84 @@
+//! The actix `App`: routes, docs, extractor configuration and middleware.
+
+use crate::error::{ApiError, Problem, PROBLEM_JSON};
+use crate::openapi::ApiDoc;
+use crate::request_id::{self, MuhanRootSpan};
+use crate::routes;
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, App, HttpResponse};
+use actix_web_prom::PrometheusMetrics;
+use muhan_core::{DomainError, FieldError};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Builds the application for one worker. `metrics` is shared by all workers.
+pub fn build_app(
+    state: AppState,
+    metrics: PrometheusMetrics,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(web::PathConfig::default().error_handler(|_, _| {
+            ApiError::from(DomainError::NotFound("resource".into())).into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            ApiError::from(DomainError::Validation {
+                code: "validation_failed",
+                errors: vec![FieldError::new("query", err.to_string())],
+            })
+            .into()
+        }))
+        .configure(routes::configure)
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .service(web::resource("/docs").get(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, "/docs/"))
+                .finish()
+        }))
+        .default_service(web::to(|| async {
+            Problem::new(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "no such resource",
+            )
+            .response()
+        }))
+        .wrap(ErrorHandlers::new().default_handler(problem_fallback))
+        .wrap(metrics)
+        .wrap(TracingLogger::<MuhanRootSpan>::new())
+        .wrap(from_fn(request_id::middleware))
+}
+
+/// Turns any error response that is not problem+json yet (actix's own 404/405, ...) into one.
+fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let mut response = Problem::for_status(status).response();
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}

@@ -1,0 +1,100 @@
+//! `AuthUser`: the verified caller of a request. The token is checked without blocking; the
+//! user's role and status are then re-read, so a suspension takes effect at the next request.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use muhan_auth::users::principal;
+use muhan_auth::TokenError;
+use muhan_core::{DomainError, Role, UserStatus};
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub role: Role,
+    pub status: UserStatus,
+}
+
+impl AuthUser {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(DomainError::forbidden("your role may not do this").into())
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require_role(&[Role::Admin])
+    }
+
+    /// 403 for accounts still awaiting approval.
+    pub fn require_active(&self) -> Result<(), ApiError> {
+        if self.status == UserStatus::Active {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden {
+                code: "account_not_active",
+                detail: "this account awaits approval by an administrator".into(),
+            }
+            .into())
+        }
+    }
+}
+
+fn unauthorized(detail: &str) -> ApiError {
+    DomainError::unauthorized(detail).into()
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| unauthorized("missing Authorization: Bearer token"))?
+        .to_str()
+        .map_err(|_| unauthorized("malformed Authorization header"))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| unauthorized("malformed Authorization header"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(unauthorized("expected Authorization: Bearer <token>"));
+    }
+    Ok(token.trim().to_owned())
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::from(DomainError::internal("AppState missing")))?;
+            let claims = state.jwt.verify(&token?).map_err(|e| match e {
+                TokenError::Expired => ApiError::from(DomainError::Unauthorized {
+                    code: "token_expired",
+                    detail: "the access token has expired; refresh it".into(),
+                }),
+                TokenError::Invalid => unauthorized("the access token is not valid"),
+            })?;
+            let id = claims
+                .user_id()
+                .ok_or_else(|| unauthorized("the access token is not valid"))?;
+            let found = muhan_db::with_conn(&state.pool, move |c| principal(c, id)).await?;
+            match found {
+                Some(p) if p.status != UserStatus::Suspended => Ok(AuthUser {
+                    id: p.id,
+                    role: p.role,
+                    status: p.status,
+                }),
+                _ => Err(unauthorized("this account cannot be used")),
+            }
+        })
+    }
+}

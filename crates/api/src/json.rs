@@ -1,0 +1,182 @@
+//! A JSON body extractor with the errors clients need: 413 over the size limit, 415 without
+//! a JSON content type, 400 for malformed JSON, and 422 `validation_failed` naming the field
+//! (with its full path) for unknown, missing or mistyped fields.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use muhan_core::{DomainError, FieldError};
+use serde::de::DeserializeOwned;
+
+/// Default body limit when no `AppState` is registered (unit tests of single handlers).
+const FALLBACK_LIMIT: usize = 256 * 1024;
+
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::http(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the request body exceeds {limit} bytes"),
+    )
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(FALLBACK_LIMIT, |s| s.max_body_bytes);
+        // A missing Content-Type is read as JSON; a different one is refused.
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| {
+                let essence = v
+                    .to_str()
+                    .unwrap_or_default()
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(true);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(too_large(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::http(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        format!("could not read the request body: {e}"),
+                    )
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if !content_type_ok {
+                return Err(ApiError::http(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as JSON with Content-Type: application/json",
+                ));
+            }
+            parse(&body).map(Json).map_err(ApiError::Domain)
+        })
+    }
+}
+
+/// Deserializes `body`, reporting where it went wrong.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = inner.to_string();
+                let message = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_owned();
+                DomainError::Validation {
+                    code: "validation_failed",
+                    errors: vec![FieldError::new(field_of(&path, &message), message)],
+                }
+            }
+            // Same code as other unusable input, so clients handle one code for "fix the body".
+            _ => DomainError::Validation {
+                code: "validation_failed",
+                errors: vec![FieldError::new("body", format!("not valid JSON: {inner}"))],
+            },
+        }
+    })
+}
+
+/// The field a serde message is about. For an unknown field `path` already ends with it; for
+/// a missing one `path` is the parent object, so the name is appended.
+fn field_of(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (missing, path) {
+        (Some(name), "." | "") => name.to_owned(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, "." | "") => "body".to_owned(),
+        (None, p) => p.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        kind: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Inner,
+        count: u32,
+    }
+
+    fn field(body: &str) -> String {
+        match parse::<Outer>(body.as_bytes()) {
+            Err(DomainError::Validation { errors, .. }) => errors[0].field.clone(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_offending_field() {
+        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"},"count":1,"extra":1}"#), "extra");
+        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x","bad":1},"count":1}"#), "inner.bad");
+        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"}}"#), "count");
+        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"},"count":-1}"#), "count");
+        assert_eq!(field(r#"{"name":"a","inner":{"kind":1},"count":1}"#), "inner.kind");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_body() {
+        for body in [r#"{"name":"#, "not json", ""] {
+            assert!(matches!(
+                parse::<Outer>(body.as_bytes()),
+                Err(DomainError::Validation { code: "validation_failed", ref errors }) if errors[0].field == "body"
+            ));
+        }
+    }
+}

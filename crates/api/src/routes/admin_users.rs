@@ -1,0 +1,95 @@
+//! Admin: list users, approve and suspend them.
+
+use crate::auth_user::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use muhan_auth::{users, User, UserFilter};
+use muhan_core::{Role, UserStatus};
+use muhan_db::write_tx;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UserListParams {
+    pub status: Option<UserStatus>,
+    pub role: Option<Role>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Users in id order, optionally by status and role (admin).
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+    params(UserListParams),
+    responses(
+        (status = 200, body = Page<User>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/admin/users")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    params: web::Query<UserListParams>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_admin()?;
+    let params = params.into_inner();
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    };
+    let filter = UserFilter {
+        status: params.status,
+        role: params.role,
+        after: page.after_id()?,
+        limit: page.limit()?,
+    };
+    let (items, more) = muhan_db::with_conn(&state.pool, move |c| users::list(c, &filter)).await?;
+    Ok(HttpResponse::Ok().json(Page::by_id(items, more, |u| u.id)))
+}
+
+/// Approve a pending user (or re-activate a suspended one).
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/approve", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/admin/users/{id}/approve")]
+pub async fn approve(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_admin()?;
+    let id = id.into_inner();
+    let approved =
+        muhan_db::with_conn(&state.pool, move |c| write_tx(c, |c| users::approve(c, id))).await?;
+    Ok(HttpResponse::Ok().json(approved))
+}
+
+/// Suspend a user: their tokens stop working at once and their refresh tokens are revoked.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "suspending yourself"),
+    ))]
+#[post("/admin/users/{id}/suspend")]
+pub async fn suspend(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_admin()?;
+    let id = id.into_inner();
+    let actor = user.id;
+    let suspended = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| users::suspend(c, actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(suspended))
+}

@@ -1,0 +1,108 @@
+//! Login, token refresh, logout and the caller's own account.
+
+use crate::auth_user::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::json::Json;
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use muhan_auth::{users, Session, User};
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "buyer@daegu.go.kr")]
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// The client address login throttling counts against.
+fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
+    if state.trust_proxy_headers {
+        req.connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned)
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string())
+    }
+}
+
+/// Exchange e-mail and password for an access token and a refresh token.
+///
+/// Unknown e-mail and wrong password get the same 401. Repeated failures for one e-mail or
+/// one client address are answered 429 with `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = Session),
+        (status = 401, body = Problem, content_type = "application/problem+json", description = "`invalid_credentials`"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "`account_suspended`"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json", description = "`too_many_attempts`"),
+    ))]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let client = client_address(&req, &state);
+    let st = state.clone();
+    let session = muhan_db::with_conn(&state.pool, move |c| {
+        muhan_auth::login(c, &st.jwt, &st.login, &email, &password, client.as_deref())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(session))
+}
+
+/// Rotate a refresh token: the presented token stops working and a new pair is returned.
+/// Presenting an already-rotated token revokes every token of that login.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, body = Session),
+        (status = 401, body = Problem, content_type = "application/problem+json", description = "`unauthorized` or `token_expired`"),
+    ))]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.into_inner().refresh_token;
+    let st = state.clone();
+    let session = muhan_db::with_conn(&state.pool, move |c| {
+        muhan_auth::refresh(c, &st.jwt, &st.login, &token)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(session))
+}
+
+/// End the login the refresh token belongs to (every token of its family is revoked).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "logged out")))]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.into_inner().refresh_token;
+    muhan_db::with_conn(&state.pool, move |c| muhan_auth::login::logout(c, &token)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own account: role, status and the enterprise or agency it acts for.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, body = User),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let me = muhan_db::with_conn(&state.pool, move |c| users::get(c, user.id)).await?;
+    Ok(HttpResponse::Ok().json(me))
+}

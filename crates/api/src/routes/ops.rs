@@ -1,0 +1,30 @@
+//! Liveness and readiness.
+
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Status {
+    /// `ok`
+    pub status: &'static str,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, body = Status)))]
+#[get("/health")]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(Status { status: "ok" })
+}
+
+/// The database answers: 200, else 503 `service_unavailable`.
+#[utoipa::path(get, path = "/ready", tag = "ops", responses(
+    (status = 200, body = Status),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    muhan_db::with_conn(&state.pool, muhan_db::ping).await?;
+    Ok(HttpResponse::Ok().json(Status { status: "ok" }))
+}

@@ -1,0 +1,17 @@
+//! Shared, read-only state of one server instance. Nothing here is shared between instances:
+//! everything that must be (tokens, throttling, idempotency) lives in the database.
+
+use muhan_auth::{JwtKeys, LoginSettings};
+use muhan_db::DbPool;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub jwt: JwtKeys,
+    pub login: LoginSettings,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a trusted
+    /// reverse proxy; otherwise clients could forge it to dodge login throttling).
+    pub trust_proxy_headers: bool,
+}

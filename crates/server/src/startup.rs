@@ -1,0 +1,113 @@
+//! `Application::build`: storage, migrations, the first admin, secrets, and the HTTP server
+//! bound to its port (port 0 in tests).
+
+use crate::config::Config;
+use crate::secret;
+use actix_web::dev::Server;
+use actix_web::HttpServer;
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::{anyhow, Context};
+use muhan_api::{build_app, AppState};
+use muhan_auth::{password, users, JwtKeys, LoginSettings, ThrottleSettings};
+use muhan_core::{Email, Password};
+use muhan_db::{run_migrations, write_tx, DbPool, DbUrl, PoolOptions};
+use std::net::TcpListener;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
+    let url = DbUrl::parse(&config.effective_database_url())?;
+    let options = PoolOptions {
+        max_size: config.db_pool_size.max(1),
+        ..PoolOptions::default()
+    };
+    let pool = DbPool::connect(&url, &options)
+        .with_context(|| format!("opening {}", url.redacted()))?;
+    let mut conn = pool.get()?;
+    let applied = run_migrations(&mut conn)?;
+    for name in &applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    tracing::info!(database = %url.redacted(), "database ready");
+    Ok(pool)
+}
+
+/// Creates the admin account with this e-mail unless it exists. Returns whether it was made.
+pub fn create_admin(pool: &DbPool, email: &str, password_text: &str) -> anyhow::Result<bool> {
+    let email = Email::parse(email).map_err(|e| anyhow!("admin e-mail: {e}"))?;
+    let password_text = Password::parse(password_text).map_err(|e| anyhow!("admin password: {e}"))?;
+    let hash = password::hash(&password_text)?;
+    let mut conn = pool.get()?;
+    Ok(write_tx(&mut conn, |c| users::ensure_admin(c, &email, &hash))?)
+}
+
+fn metrics() -> anyhow::Result<PrometheusMetrics> {
+    PrometheusMetricsBuilder::new("muhan")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow!("metrics: {e}"))
+}
+
+impl Application {
+    pub fn build(config: &Config) -> anyhow::Result<Self> {
+        let pool = open_database(config)?;
+        if let (Some(email), Some(pw)) = (&config.admin_email, &config.admin_password) {
+            if create_admin(&pool, email, pw)? {
+                tracing::info!(email = %email, "created admin account");
+            }
+        }
+        let secret = secret::resolve(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let state = AppState {
+            pool: pool.clone(),
+            jwt: JwtKeys::new(&secret, config.access_token_ttl_secs)?,
+            login: LoginSettings {
+                refresh_ttl: chrono::Duration::days(config.refresh_token_ttl_days),
+                throttle: ThrottleSettings {
+                    max_failures_per_email: config.login_max_failures_per_email,
+                    max_failures_per_client: config.login_max_failures_per_client,
+                    window_secs: config.login_window_secs,
+                },
+            },
+            max_body_bytes: config.max_body_bytes,
+            trust_proxy_headers: config.trust_proxy_headers,
+        };
+        let listener = TcpListener::bind(&config.bind)
+            .with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let metrics = metrics()?;
+        let mut server = HttpServer::new(move || build_app(state.clone(), metrics.clone()))
+            .listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers.max(1));
+        }
+        let host = config.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+        let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
+        tracing::info!(
+            "Muhan listening on http://{host}:{port} — API docs at http://{host}:{port}/docs/"
+        );
+        Ok(Self {
+            port,
+            server: server.run(),
+            pool,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Serves until the process is told to stop (SIGINT/SIGTERM: graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
