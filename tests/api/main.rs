@@ -1,1 +1,10 @@
+//! Black-box tests over HTTP. Each test spawns the app with a fresh database: SQLite, or
+//! PostgreSQL when `MUHAN_TEST_PG_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
+mod edge;
+mod multi_instance;
+mod ops;
+mod tokens;
+mod users_admin;

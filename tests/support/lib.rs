@@ -1,1 +1,263 @@
+//! Test support: spawn the real application in-process on port 0 with a fresh database
+//! (SQLite, or PostgreSQL when `MUHAN_TEST_PG_URL` is set) and talk to it over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use muhan_auth::users::{self, NewUser};
+use muhan_core::{Email, Password, Role, UserStatus};
+use muhan_db::testing::TestDatabase;
+use muhan_db::{write_tx, Backend, DbPool};
+use muhan_server::{Application, Config};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+pub const ADMIN_EMAIL: &str = "admin@muhan.test";
+pub const ADMIN_PASSWORD: &str = "admin-password-123";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub config: Config,
+    db: Arc<TestDatabase>,
+    _data_dir: Arc<tempfile::TempDir>,
+}
+
+/// A parsed response: status, headers and body (JSON when it is JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status and returns the JSON body.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        if self.text.is_empty() {
+            Value::Null
+        } else {
+            self.json()
+        }
+    }
+
+    /// Asserts a problem+json answer with this status and code; returns the body.
+    #[track_caller]
+    pub fn expect_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "not problem+json: {}",
+            self.text
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "unexpected code in {body}");
+        assert_eq!(body["status"], status);
+        assert!(
+            body["title"].is_string() && body["type"].is_string() && body["detail"].is_string()
+        );
+        body
+    }
+}
+
+pub fn test_config() -> Config {
+    Config {
+        bind: "127.0.0.1:0".into(),
+        jwt_secret: Some(JWT_SECRET.into()),
+        admin_email: Some(ADMIN_EMAIL.into()),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        workers: Some(2),
+        db_pool_size: 4,
+        ..Config::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns the app on a fresh database after `customize` adjusted its configuration.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    let db = tokio::task::spawn_blocking(|| TestDatabase::create().expect("test database"))
+        .await
+        .unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = test_config();
+    config.database_url = Some(db.url.to_url());
+    config.data_dir = data_dir.path().to_path_buf();
+    customize(&mut config);
+    start(config, Arc::new(db), Arc::new(data_dir)).await
+}
+
+async fn start(config: Config, db: Arc<TestDatabase>, data_dir: Arc<tempfile::TempDir>) -> TestApp {
+    let cfg = config.clone();
+    let app = tokio::task::spawn_blocking(move || Application::build(&cfg).expect("app builds"))
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        pool,
+        config,
+        db,
+        _data_dir: data_dir,
+    }
+}
+
+impl TestApp {
+    /// A second server instance on the same database (as a second `muhan serve` would be).
+    pub async fn another_instance(&self) -> TestApp {
+        let mut config = self.config.clone();
+        config.admin_email = None;
+        config.admin_password = None;
+        start(config, self.db.clone(), self._data_dir.clone()).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        into_reply(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Sends a raw body with the given content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let req = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body);
+        into_reply(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in and returns the session body, asserting success.
+    pub async fn session(&self, email: &str, password: &str) -> Value {
+        self.login(email, password).await.expect(200)
+    }
+
+    pub async fn admin_token(&self) -> String {
+        token_of(&self.session(ADMIN_EMAIL, ADMIN_PASSWORD).await)
+    }
+
+    /// Creates a user directly in the database (for tests of features that need a non-admin
+    /// account before signup exists in the flow under test). Returns the user id.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        role: Role,
+        status: UserStatus,
+    ) -> i64 {
+        let pool = self.pool.clone();
+        let email = Email::parse(email).unwrap();
+        let password = Password::parse(password).unwrap();
+        tokio::task::spawn_blocking(move || {
+            let hash = muhan_auth::password::hash(&password).unwrap();
+            let mut conn = pool.get().unwrap();
+            write_tx(&mut conn, |c| {
+                users::create(
+                    c,
+                    &NewUser {
+                        email: &email,
+                        password_hash: &hash,
+                        display_name: "Test User",
+                        role,
+                        status,
+                    },
+                )
+            })
+            .unwrap()
+            .id
+        })
+        .await
+        .unwrap()
+    }
+}
+
+pub fn token_of(session: &Value) -> String {
+    session["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned()
+}
+
+pub fn refresh_of(session: &Value) -> String {
+    session["refresh_token"]
+        .as_str()
+        .expect("refresh_token")
+        .to_owned()
+}
+
+async fn into_reply(resp: reqwest::Response) -> Reply {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.expect("body");
+    Reply {
+        status,
+        headers,
+        text,
+    }
+}

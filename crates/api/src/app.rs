@@ -31,9 +31,11 @@ pub fn build_app(
 > {
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(web::PathConfig::default().error_handler(|_, _| {
-            ApiError::from(DomainError::NotFound("resource".into())).into()
-        }))
+        .app_data(
+            web::PathConfig::default().error_handler(|_, _| {
+                ApiError::from(DomainError::NotFound("resource".into())).into()
+            }),
+        )
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::from(DomainError::Validation {
                 code: "validation_failed",

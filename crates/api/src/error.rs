@@ -46,9 +46,15 @@ impl Problem {
     pub fn for_status(status: StatusCode) -> Self {
         let (code, detail) = match status.as_u16() {
             404 => ("not_found", "no such resource"),
-            405 => ("method_not_allowed", "this method is not allowed on this resource"),
+            405 => (
+                "method_not_allowed",
+                "this method is not allowed on this resource",
+            ),
             413 => ("payload_too_large", "the request body is too large"),
-            415 => ("unsupported_media_type", "send JSON with Content-Type: application/json"),
+            415 => (
+                "unsupported_media_type",
+                "send JSON with Content-Type: application/json",
+            ),
             401 => ("unauthorized", "authentication required"),
             403 => ("forbidden", "not allowed"),
             400 => ("bad_request", "the request could not be understood"),
@@ -100,7 +106,11 @@ impl ApiError {
     fn problem(&self) -> Problem {
         let domain = match self {
             Self::Domain(e) => e,
-            Self::Http { status, code, detail } => return Problem::new(*status, code, detail.clone()),
+            Self::Http {
+                status,
+                code,
+                detail,
+            } => return Problem::new(*status, code, detail.clone()),
         };
         match domain {
             DomainError::Validation { code, errors } => {
@@ -165,8 +175,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Domain(DomainError::Internal(msg)) => tracing::error!(error = %msg, "internal error"),
-            Self::Domain(DomainError::Unavailable(msg)) => tracing::warn!(error = %msg, "unavailable"),
+            Self::Domain(DomainError::Internal(msg)) => {
+                tracing::error!(error = %msg, "internal error")
+            }
+            Self::Domain(DomainError::Unavailable(msg)) => {
+                tracing::warn!(error = %msg, "unavailable")
+            }
             _ => {}
         }
         let mut response = self.problem().response();

@@ -163,11 +163,23 @@ mod tests {
 
     #[test]
     fn names_the_offending_field() {
-        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"},"count":1,"extra":1}"#), "extra");
-        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x","bad":1},"count":1}"#), "inner.bad");
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"kind":"x"},"count":1,"extra":1}"#),
+            "extra"
+        );
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"kind":"x","bad":1},"count":1}"#),
+            "inner.bad"
+        );
         assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"}}"#), "count");
-        assert_eq!(field(r#"{"name":"a","inner":{"kind":"x"},"count":-1}"#), "count");
-        assert_eq!(field(r#"{"name":"a","inner":{"kind":1},"count":1}"#), "inner.kind");
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"kind":"x"},"count":-1}"#),
+            "count"
+        );
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"kind":1},"count":1}"#),
+            "inner.kind"
+        );
     }
 
     #[test]

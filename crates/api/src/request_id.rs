@@ -49,7 +49,9 @@ impl RootSpanBuilder for MuhanRootSpan {
             .get::<RequestId>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_else(|| "UNMATCHED".into());
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "UNMATCHED".into());
         let client_ip = request
             .connection_info()
             .realip_remote_addr()
@@ -69,7 +71,10 @@ impl RootSpanBuilder for MuhanRootSpan {
         )
     }
 
-    fn on_request_end<B: MessageBody>(span: tracing::Span, outcome: &Result<ServiceResponse<B>, Error>) {
+    fn on_request_end<B: MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<ServiceResponse<B>, Error>,
+    ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

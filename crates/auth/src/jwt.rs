@@ -109,13 +109,18 @@ mod tests {
         let token = other.issue(1, Role::Admin).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::Invalid));
 
-        let expired = JwtKeys::new(SECRET, -10).unwrap().issue(1, Role::Admin).unwrap();
+        let expired = JwtKeys::new(SECRET, -10)
+            .unwrap()
+            .issue(1, Role::Admin)
+            .unwrap();
         assert_eq!(keys.verify(&expired), Err(TokenError::Expired));
 
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let exp = Utc::now().timestamp() + 600;
-        let body = b64.encode(format!(r#"{{"sub":"1","role":"admin","iat":0,"exp":{exp}}}"#));
+        let body = b64.encode(format!(
+            r#"{{"sub":"1","role":"admin","iat":0,"exp":{exp}}}"#
+        ));
         assert_eq!(
             keys.verify(&format!("{header}.{body}.")),
             Err(TokenError::Invalid)

@@ -48,7 +48,10 @@ pub fn issue(
 #[derive(Debug, PartialEq, Eq)]
 pub enum Consumed {
     /// Valid and now used up; issue the next one in `family_id`.
-    Fresh { user_id: i64, family_id: String },
+    Fresh {
+        user_id: i64,
+        family_id: String,
+    },
     /// Already used (or lost a race with a concurrent use): the family has been revoked.
     Reused,
     Expired,
@@ -108,7 +111,10 @@ pub fn consume(conn: &mut DbConn, token: &str) -> DomainResult<Consumed> {
         })
     } else {
         revoke_family(conn, &row.family_id)?;
-        tracing::warn!(user_id = row.user_id, "refresh token reuse detected; family revoked");
+        tracing::warn!(
+            user_id = row.user_id,
+            "refresh token reuse detected; family revoked"
+        );
         Ok(Consumed::Reused)
     }
 }
@@ -158,7 +164,9 @@ mod tests {
         let b = random_token();
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(digest(&a).len(), 64);
     }
 }

@@ -145,7 +145,10 @@ pub fn list(conn: &mut DbConn, filter: &UserFilter) -> DomainResult<(Vec<User>, 
     let mut rows: Vec<UserRow> = query.load(conn)?;
     let more = rows.len() as i64 > filter.limit;
     rows.truncate(filter.limit.max(0) as usize);
-    let users = rows.iter().map(UserRow::to_user).collect::<DomainResult<_>>()?;
+    let users = rows
+        .iter()
+        .map(UserRow::to_user)
+        .collect::<DomainResult<_>>()?;
     Ok((users, more))
 }
 
@@ -171,7 +174,10 @@ pub fn approve(conn: &mut DbConn, id: i64) -> DomainResult<User> {
 /// working at the next request because each request re-reads the user's status.
 pub fn suspend(conn: &mut DbConn, actor_id: i64, id: i64) -> DomainResult<User> {
     if actor_id == id {
-        return Err(DomainError::conflict("conflict", "you cannot suspend yourself"));
+        return Err(DomainError::conflict(
+            "conflict",
+            "you cannot suspend yourself",
+        ));
     }
     let user = set_status(conn, id, UserStatus::Suspended)?;
     crate::refresh::revoke_all_for_user(conn, id)?;
@@ -180,11 +186,7 @@ pub fn suspend(conn: &mut DbConn, actor_id: i64, id: i64) -> DomainResult<User> 
 
 /// Creates the admin account unless a user with this e-mail exists. Returns whether one was
 /// created; an existing non-admin user with that address is an error.
-pub fn ensure_admin(
-    conn: &mut DbConn,
-    email: &Email,
-    password_hash: &str,
-) -> DomainResult<bool> {
+pub fn ensure_admin(conn: &mut DbConn, email: &Email, password_hash: &str) -> DomainResult<bool> {
     if let Some(row) = find_row_by_email(conn, email)? {
         return if row.role == Role::Admin.as_str() {
             Ok(false)

@@ -9,8 +9,8 @@ pub mod values;
 
 pub use error::{DomainError, DomainResult, FieldError, FieldErrors};
 pub use roles::{stored, Role, UserStatus};
-pub use values::{Email, Password};
 pub use values::{bounded_text, ParseError};
+pub use values::{Email, Password};
 
 pub mod clock {
     //! The one source of "now": UTC, truncated to microseconds so that a value reads back
@@ -39,7 +39,10 @@ pub mod serde_utc {
     pub mod option {
         use super::*;
 
-        pub fn serialize<S: Serializer>(at: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            at: &Option<NaiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match at {
                 Some(at) => s.serialize_str(&format(at)),
                 None => s.serialize_none(),

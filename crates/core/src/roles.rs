@@ -73,7 +73,9 @@ mod tests {
     #[test]
     fn status_serializes_snake_case() {
         assert_eq!(
-            serde_json::to_string(&UserStatus::Suspended).ok().as_deref(),
+            serde_json::to_string(&UserStatus::Suspended)
+                .ok()
+                .as_deref(),
             Some("\"suspended\"")
         );
     }

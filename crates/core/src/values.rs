@@ -46,7 +46,9 @@ impl Email {
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@');
         if !domain_ok || !local_ok {
             return fail("must be an e-mail address like name@example.org");
         }
@@ -129,7 +131,15 @@ mod tests {
             Email::parse("  Kim@Example.KR ").map(|e| e.into_inner()),
             Ok("kim@example.kr".to_owned())
         );
-        for bad in ["", "kim", "kim@", "@example.kr", "kim@example", "a b@x.kr", "k@x..kr"] {
+        for bad in [
+            "",
+            "kim",
+            "kim@",
+            "@example.kr",
+            "kim@example",
+            "a b@x.kr",
+            "k@x..kr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -139,7 +149,10 @@ mod tests {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("열자리비밀번호입니다").is_ok()); // 10 Hangul syllables
         assert!(Password::parse(&"x".repeat(2000)).is_err());
-        assert_eq!(format!("{:?}", Password::parse("0123456789")), "Ok(Password(***))");
+        assert_eq!(
+            format!("{:?}", Password::parse("0123456789")),
+            "Ok(Password(***))"
+        );
     }
 
     #[test]

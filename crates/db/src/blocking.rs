@@ -32,11 +32,15 @@ where
     .await
 }
 
-/// A trivial round trip, for readiness checks.
+/// A round trip that reads a migrated table, for readiness checks: the database answers and
+/// holds our schema.
 pub fn ping(conn: &mut DbConn) -> DomainResult<()> {
-    use diesel::RunQueryDsl;
-    diesel::sql_query("SELECT 1")
-        .execute(conn)
+    use crate::schema::districts;
+    use diesel::prelude::*;
+    districts::table
+        .select(districts::code)
+        .first::<String>(conn)
+        .optional()
         .map(|_| ())
         .map_err(|e| DomainError::Unavailable(e.to_string()))
 }

@@ -67,6 +67,14 @@ impl DbUrl {
         }
     }
 
+    /// The URL as `DATABASE_URL` would spell it.
+    pub fn to_url(&self) -> String {
+        match self {
+            Self::Postgres(u) => u.clone(),
+            Self::Sqlite(p) => format!("sqlite://{}", p.display()),
+        }
+    }
+
     /// The URL without any password, for logs.
     pub fn redacted(&self) -> String {
         match self {

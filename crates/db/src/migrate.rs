@@ -9,7 +9,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgre
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 /// Serialises migrations when several instances start against one PostgreSQL at once.
-const PG_MIGRATION_LOCK: i64 = 0x6d75_6861_6e;
+const PG_MIGRATION_LOCK: i64 = 0x006d_7568_616e; // "muhan"
 
 /// Applies pending migrations; returns the names of those applied.
 pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, DbError> {

@@ -20,7 +20,9 @@ where
     begun.map_err(|e| E::from(DomainError::from(e)))?;
     match work(conn) {
         Ok(value) => {
-            if let Err(commit_err) = <DbConn as Connection>::TransactionManager::commit_transaction(conn) {
+            if let Err(commit_err) =
+                <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+            {
                 // A failed commit leaves the transaction open on some backends.
                 let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
                 return Err(E::from(DomainError::from(commit_err)));

@@ -69,9 +69,9 @@ impl Default for Config {
 
 impl Config {
     /// Reads the layers below the command line. `file` defaults to `muhan.toml` (optional).
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let file = file.map_or_else(|| PathBuf::from("muhan.toml"), Path::to_path_buf);
-        Self::figment(&file).extract()
+        Self::figment(&file).extract().map_err(Box::new)
     }
 
     fn figment(file: &Path) -> Figment {
@@ -96,6 +96,7 @@ mod tests {
     use figment::Jail;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns figment::Error
     fn layers_in_order() {
         Jail::expect_with(|jail| {
             jail.create_file(
@@ -104,7 +105,7 @@ mod tests {
             )?;
             jail.set_env("MUHAN_LOG_LEVEL", "warn");
             jail.set_env("DATABASE_URL", "postgres://db/muhan");
-            let cfg = Config::load(None)?;
+            let cfg = Config::load(None).map_err(|e| *e)?;
             assert_eq!(cfg.bind, "0.0.0.0:9000"); // file over default
             assert_eq!(cfg.log_level, "warn"); // env over file
             assert_eq!(cfg.db_pool_size, 4);

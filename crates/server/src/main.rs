@@ -9,7 +9,11 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "muhan", version, about = "Muhan: shared-sales marketplace of the social economy")]
+#[command(
+    name = "muhan",
+    version,
+    about = "Muhan: shared-sales marketplace of the social economy"
+)]
 struct Cli {
     /// Configuration file (TOML). Default: ./muhan.toml when present.
     #[arg(long, global = true, env = "MUHAN_CONFIG")]

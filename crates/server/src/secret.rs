@@ -42,7 +42,10 @@ pub fn resolve(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<
                 .with_context(|| format!("reading {}", path.display()))?;
             let secret = secret.trim();
             if secret.len() < MIN_BYTES {
-                bail!("{} holds a secret shorter than {MIN_BYTES} bytes", path.display());
+                bail!(
+                    "{} holds a secret shorter than {MIN_BYTES} bytes",
+                    path.display()
+                );
             }
             Ok(secret.as_bytes().to_vec())
         }
@@ -64,7 +67,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(FILE_NAME)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(FILE_NAME))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

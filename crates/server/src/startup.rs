@@ -26,8 +26,8 @@ pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
         max_size: config.db_pool_size.max(1),
         ..PoolOptions::default()
     };
-    let pool = DbPool::connect(&url, &options)
-        .with_context(|| format!("opening {}", url.redacted()))?;
+    let pool =
+        DbPool::connect(&url, &options).with_context(|| format!("opening {}", url.redacted()))?;
     let mut conn = pool.get()?;
     let applied = run_migrations(&mut conn)?;
     for name in &applied {
@@ -40,10 +40,13 @@ pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
 /// Creates the admin account with this e-mail unless it exists. Returns whether it was made.
 pub fn create_admin(pool: &DbPool, email: &str, password_text: &str) -> anyhow::Result<bool> {
     let email = Email::parse(email).map_err(|e| anyhow!("admin e-mail: {e}"))?;
-    let password_text = Password::parse(password_text).map_err(|e| anyhow!("admin password: {e}"))?;
+    let password_text =
+        Password::parse(password_text).map_err(|e| anyhow!("admin password: {e}"))?;
     let hash = password::hash(&password_text)?;
     let mut conn = pool.get()?;
-    Ok(write_tx(&mut conn, |c| users::ensure_admin(c, &email, &hash))?)
+    Ok(write_tx(&mut conn, |c| {
+        users::ensure_admin(c, &email, &hash)
+    })?)
 }
 
 fn metrics() -> anyhow::Result<PrometheusMetrics> {
@@ -77,12 +80,12 @@ impl Application {
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
         };
-        let listener = TcpListener::bind(&config.bind)
-            .with_context(|| format!("binding {}", config.bind))?;
+        let listener =
+            TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let metrics = metrics()?;
-        let mut server = HttpServer::new(move || build_app(state.clone(), metrics.clone()))
-            .listen(listener)?;
+        let mut server =
+            HttpServer::new(move || build_app(state.clone(), metrics.clone())).listen(listener)?;
         if let Some(workers) = config.workers {
             server = server.workers(workers.max(1));
         }

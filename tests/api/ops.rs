@@ -1,0 +1,112 @@
+use muhan_db::Backend;
+use muhan_tests::spawn_app;
+
+#[tokio::test]
+async fn health_and_ready_answer_200() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/health", None).await.expect(200)["status"], "ok");
+    assert_eq!(app.get("/ready", None).await.expect(200)["status"], "ok");
+}
+
+#[tokio::test]
+async fn ready_is_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    if app.backend() != Backend::Postgres {
+        // An embedded SQLite file cannot become unreachable under a running process.
+        return;
+    }
+    let url = std::env::var(muhan_db::testing::PG_URL_ENV).unwrap();
+    let db_name = app.config.database_url.clone().unwrap();
+    let db_name = db_name.rsplit('/').next().unwrap().to_owned();
+    tokio::task::spawn_blocking(move || {
+        use diesel::{Connection, RunQueryDsl};
+        let mut admin = diesel::PgConnection::establish(&url).unwrap();
+        diesel::sql_query(format!("DROP DATABASE {db_name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    app.get("/ready", None)
+        .await
+        .expect_problem(503, "service_unavailable");
+    // Liveness does not depend on the database.
+    app.get("/health", None).await.expect(200);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = spawn_app().await;
+    app.get("/health", None).await.expect(200);
+    app.get("/api/v1/me", None).await.expect(401);
+    let reply = app.get("/metrics", None).await;
+    assert_eq!(reply.status, 200);
+    let text = &reply.text;
+    assert!(
+        text.contains(
+            r#"muhan_http_requests_total{endpoint="/health",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"endpoint="/api/v1/me",method="GET",status="401""#),
+        "{text}"
+    );
+    assert!(
+        text.contains("muhan_http_requests_duration_seconds_bucket"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn openapi_json_matches_the_committed_file() {
+    let app = spawn_app().await;
+    let served = app.get("/openapi.json", None).await.expect(200);
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../openapi/openapi.json"
+        ))
+        .expect("openapi/openapi.json exists (refresh: muhan openapi > openapi/openapi.json)"),
+    )
+    .unwrap();
+    assert_eq!(
+        served, committed,
+        "openapi/openapi.json is stale: run `cargo run -- openapi > openapi/openapi.json`"
+    );
+    assert!(served["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/auth/login", "/api/v1/me", "/health", "/ready"] {
+        assert!(served["paths"].get(path).is_some(), "{path} undocumented");
+    }
+    // What the CLI prints is what is served.
+    let printed: serde_json::Value =
+        serde_json::from_str(&muhan_api::openapi::to_pretty_json().unwrap()).unwrap();
+    assert_eq!(printed, served);
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_with_all_assets_locally() {
+    let app = spawn_app().await;
+    let redirect = app.get("/docs", None).await;
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("location"), Some("/docs/"));
+    let page = app.get("/docs/", None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("swagger-ui"), "{}", page.text);
+    assert!(
+        !page.text.contains("https://"),
+        "the page loads something remote"
+    );
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "swagger-initializer.js",
+        "swagger-ui.css",
+    ] {
+        let reply = app.get(&format!("/docs/{asset}"), None).await;
+        assert_eq!(reply.status, 200, "{asset}");
+        assert!(!reply.text.is_empty(), "{asset} is empty");
+    }
+    let init = app.get("/docs/swagger-initializer.js", None).await;
+    assert!(init.text.contains("/openapi.json"), "{}", init.text);
+}
