@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod catalog;
 mod edge;
 mod multi_instance;
 mod ops;
+mod signup;
 mod tokens;
 mod users_admin;

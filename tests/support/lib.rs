@@ -226,6 +226,8 @@ impl TestApp {
                         display_name: "Test User",
                         role,
                         status,
+                        enterprise_id: None,
+                        agency_id: None,
                     },
                 )
             })
@@ -260,4 +262,151 @@ async fn into_reply(resp: reqwest::Response) -> Reply {
         headers,
         text,
     }
+}
+
+/// A valid business registration number derived from `seed` (distinct seeds, distinct numbers).
+pub fn biz_no(seed: u32) -> String {
+    let mut first9 = [0u8; 9];
+    let mut n = 100_000_000 + seed;
+    for slot in first9.iter_mut().rev() {
+        *slot = (n % 10) as u8;
+        n /= 10;
+    }
+    let check = muhan_core::biz_reg_no::check_digit(&first9);
+    first9
+        .iter()
+        .chain(std::iter::once(&check))
+        .map(|d| char::from(b'0' + d))
+        .collect()
+}
+
+/// An enterprise signed up through the API, with its user's token.
+pub struct TestEnterprise {
+    pub id: i64,
+    pub user_id: i64,
+    pub token: String,
+}
+
+impl TestApp {
+    /// Signs up an enterprise (optionally verifying it as admin) and logs its user in.
+    pub async fn enterprise(
+        &self,
+        name: &str,
+        seed: u32,
+        kind: &str,
+        district: &str,
+        verify: bool,
+    ) -> TestEnterprise {
+        let email = format!("owner{seed}@coop.test");
+        let body = json!({
+            "email": email,
+            "password": "enterprise-pass-1",
+            "display_name": format!("{name} 대표"),
+            "enterprise": {
+                "name": name,
+                "biz_reg_no": biz_no(seed),
+                "kind": kind,
+                "district": district,
+                "representative": "홍길동",
+                "phone": "053-000-0000",
+                "address": "대구광역시",
+            }
+        });
+        let created = self
+            .post("/api/v1/auth/signup/enterprise", None, &body)
+            .await
+            .expect(201);
+        let id = created["enterprise"]["id"].as_i64().unwrap();
+        if verify {
+            let admin = self.admin_token().await;
+            self.post(
+                &format!("/api/v1/enterprises/{id}/verify"),
+                Some(&admin),
+                &json!({}),
+            )
+            .await
+            .expect(200);
+        }
+        let token = token_of(&self.session(&email, "enterprise-pass-1").await);
+        TestEnterprise {
+            id,
+            user_id: created["user"]["id"].as_i64().unwrap(),
+            token,
+        }
+    }
+
+    /// The id of the category with `code`.
+    pub async fn category(&self, code: &str) -> i64 {
+        fn find(nodes: &Value, code: &str) -> Option<i64> {
+            nodes.as_array()?.iter().find_map(|n| {
+                if n["code"] == code {
+                    n["id"].as_i64()
+                } else {
+                    find(&n["children"], code)
+                }
+            })
+        }
+        let tree = self.get("/api/v1/categories", None).await.expect(200);
+        find(&tree, code).unwrap_or_else(|| panic!("no category {code}"))
+    }
+
+    /// Lists a product for `owner` and, when `approve`, approves it as admin. Returns its id.
+    pub async fn product(&self, owner: &TestEnterprise, body: Value, approve: bool) -> i64 {
+        let created = self
+            .post("/api/v1/products", Some(&owner.token), &body)
+            .await
+            .expect(201);
+        let id = created["id"].as_i64().unwrap();
+        if approve {
+            let admin = self.admin_token().await;
+            self.post(
+                &format!("/api/v1/products/{id}/approve"),
+                Some(&admin),
+                &json!({}),
+            )
+            .await
+            .expect(200);
+        }
+        id
+    }
+}
+
+/// A product body with sensible defaults; `overrides` replaces fields.
+pub fn product_body(category_id: i64, name: &str, price_won: i64, overrides: Value) -> Value {
+    let mut body = json!({
+        "category_id": category_id,
+        "name": name,
+        "description": "",
+        "unit": "EA",
+        "price_won": price_won,
+        "min_order_qty": 1,
+        "stock": 100,
+        "lead_time_days": 3,
+    });
+    if let (Some(target), Some(extra)) = (body.as_object_mut(), overrides.as_object()) {
+        for (k, v) in extra {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+/// Collects every item of a list endpoint by following `next_cursor`.
+pub async fn collect_pages(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1000 {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}cursor={c}"),
+            None => path.to_owned(),
+        };
+        let page = app.get(&url, token).await.expect(200);
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return items,
+        }
+    }
+    panic!("paging did not end");
 }

@@ -9,16 +9,29 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use muhan_auth::users::principal;
 use muhan_auth::TokenError;
-use muhan_core::{DomainError, Role, UserStatus};
+use muhan_core::{Actor, DomainError, Role, UserStatus};
 
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub id: i64,
     pub role: Role,
     pub status: UserStatus,
+    pub enterprise_id: Option<i64>,
+    pub agency_id: Option<i64>,
 }
 
 impl AuthUser {
+    /// The caller as domain services see it.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            role: self.role,
+            status: self.status,
+            enterprise_id: self.enterprise_id,
+            agency_id: self.agency_id,
+        }
+    }
+
     /// 403 unless the caller has one of `roles`.
     pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
         if roles.contains(&self.role) {
@@ -92,9 +105,35 @@ impl FromRequest for AuthUser {
                     id: p.id,
                     role: p.role,
                     status: p.status,
+                    enterprise_id: p.enterprise_id,
+                    agency_id: p.agency_id,
                 }),
                 _ => Err(unauthorized("this account cannot be used")),
             }
         })
+    }
+}
+
+/// For public reads: the caller when a bearer token is sent (it must then be valid), else
+/// nobody.
+pub struct MaybeAuthUser(pub Option<AuthUser>);
+
+impl MaybeAuthUser {
+    pub fn actor(&self) -> Option<Actor> {
+        self.0.as_ref().map(AuthUser::actor)
+    }
+}
+
+impl FromRequest for MaybeAuthUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let inner = AuthUser::from_request(req, payload);
+            Box::pin(async move { inner.await.map(|u| MaybeAuthUser(Some(u))) })
+        } else {
+            Box::pin(async { Ok(MaybeAuthUser(None)) })
+        }
     }
 }

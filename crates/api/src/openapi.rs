@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations.
 
-use crate::routes::{admin_users, auth, ops};
+use crate::routes::{admin_users, agencies, auth, enterprises, ops, products, reference, signup};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -22,12 +22,40 @@ use utoipa::{Modify, OpenApi};
         admin_users::list,
         admin_users::approve,
         admin_users::suspend,
+        signup::enterprise,
+        signup::buyer,
+        reference::list_districts,
+        reference::category_tree,
+        reference::create_category,
+        enterprises::list,
+        enterprises::get,
+        enterprises::update,
+        enterprises::verify,
+        enterprises::suspend,
+        agencies::create,
+        agencies::list,
+        agencies::get,
+        agencies::update,
+        agencies::put_plan,
+        agencies::plans,
+        products::list,
+        products::create,
+        products::get,
+        products::update,
+        products::set_stock,
+        products::archive,
+        products::approve,
+        products::reject,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "ops", description = "Liveness and readiness"),
         (name = "auth", description = "Login, tokens and the caller's account"),
         (name = "admin", description = "Co-op administration"),
+        (name = "reference", description = "Districts and the goods classification"),
+        (name = "enterprises", description = "Member enterprises and the directory"),
+        (name = "agencies", description = "Public agencies and purchase plans"),
+        (name = "catalog", description = "Products and catalog search"),
     )
 )]
 pub struct ApiDoc;

@@ -34,6 +34,8 @@ pub(crate) struct UserRow {
     pub role: String,
     pub status: String,
     pub created_at: NaiveDateTime,
+    pub enterprise_id: Option<i64>,
+    pub agency_id: Option<i64>,
 }
 
 impl UserRow {
@@ -44,8 +46,8 @@ impl UserRow {
             display_name: self.display_name.clone(),
             role: stored(&self.role)?,
             status: stored(&self.status)?,
-            enterprise_id: None,
-            agency_id: None,
+            enterprise_id: self.enterprise_id,
+            agency_id: self.agency_id,
             created_at: self.created_at,
         })
     }
@@ -58,6 +60,8 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub status: UserStatus,
+    pub enterprise_id: Option<i64>,
+    pub agency_id: Option<i64>,
 }
 
 /// Inserts a user; 409 `email_taken` when the address is in use (in any letter case).
@@ -73,6 +77,8 @@ pub fn create(conn: &mut DbConn, new: &NewUser<'_>) -> DomainResult<User> {
             users::display_name.eq(new.display_name),
             users::role.eq(new.role.as_str()),
             users::status.eq(new.status.as_str()),
+            users::enterprise_id.eq(new.enterprise_id),
+            users::agency_id.eq(new.agency_id),
             users::created_at.eq(now),
             users::updated_at.eq(now),
         ))
@@ -205,6 +211,8 @@ pub fn ensure_admin(conn: &mut DbConn, email: &Email, password_hash: &str) -> Do
             display_name: "Administrator",
             role: Role::Admin,
             status: UserStatus::Active,
+            enterprise_id: None,
+            agency_id: None,
         },
     )?;
     Ok(true)
@@ -217,19 +225,29 @@ pub struct Principal {
     pub id: i64,
     pub role: Role,
     pub status: UserStatus,
+    pub enterprise_id: Option<i64>,
+    pub agency_id: Option<i64>,
 }
 
 pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Principal>> {
-    let row: Option<(String, String)> = users::table
+    type Row = (String, String, Option<i64>, Option<i64>);
+    let row: Option<Row> = users::table
         .find(id)
-        .select((users::role, users::status))
+        .select((
+            users::role,
+            users::status,
+            users::enterprise_id,
+            users::agency_id,
+        ))
         .first(conn)
         .optional()?;
-    row.map(|(role, status)| {
+    row.map(|(role, status, enterprise_id, agency_id)| {
         Ok(Principal {
             id,
             role: stored(&role)?,
             status: stored(&status)?,
+            enterprise_id,
+            agency_id,
         })
     })
     .transpose()

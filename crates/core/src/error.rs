@@ -148,6 +148,11 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Whether `field` has a recorded problem.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     /// `Ok(())` when nothing was recorded, else a 422 with `code`.
     pub fn finish(self, code: &'static str) -> DomainResult<()> {
         if self.0.is_empty() {

@@ -9,7 +9,7 @@ pub mod values;
 
 pub use error::{DomainError, DomainResult, FieldError, FieldErrors};
 pub use roles::{stored, Role, UserStatus};
-pub use values::{bounded_text, ParseError};
+pub use values::{amount_won, bounded_text, in_range, phone, price_won, ParseError, Won};
 pub use values::{Email, Password};
 
 pub mod clock {
@@ -50,3 +50,12 @@ pub mod serde_utc {
         }
     }
 }
+
+pub mod biz_reg_no;
+pub mod kinds;
+pub mod search_text;
+
+pub use biz_reg_no::BizRegNo;
+pub use kinds::{AgencyKind, EnterpriseKind, EnterpriseStatus, ProductStatus};
+pub mod actor;
+pub use actor::Actor;

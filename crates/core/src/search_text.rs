@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn normalize_folds_width_case_and_spaces() {
         assert_eq!(normalize("ＣＯＦＦＥＥ"), "coffee");
-        assert_eq!(normalize("  유기농\u{3000}\u{3000}커피\t\n선물세트 "), "유기농 커피 선물세트");
+        assert_eq!(
+            normalize("  유기농\u{3000}\u{3000}커피\t\n선물세트 "),
+            "유기농 커피 선물세트"
+        );
         assert_eq!(normalize("Ａ－１００！"), "a-100!");
         assert_eq!(normalize("배추김치 500G"), "배추김치 500g");
         assert_eq!(normalize(" \u{3000} "), "");
@@ -192,10 +195,7 @@ mod tests {
 
     #[test]
     fn grams_are_per_word_unigrams_and_bigrams() {
-        assert_eq!(
-            grams("김치 Ｋ-1"),
-            strings(&["1", "k", "김", "김치", "치"])
-        );
+        assert_eq!(grams("김치 Ｋ-1"), strings(&["1", "k", "김", "김치", "치"]));
         assert_eq!(grams("김김김"), strings(&["김", "김김"]));
         assert!(grams(" -- ").is_empty());
     }
@@ -205,7 +205,10 @@ mod tests {
         assert_eq!(query_grams("배추김치"), strings(&["김치", "배추", "추김"]));
         assert_eq!(query_grams("쌀"), strings(&["쌀"]));
         assert_eq!(query_grams("김치 쌀"), strings(&["김치", "쌀"]));
-        assert_eq!(query_grams("ＣＯＦＦＥＥ"), strings(&["co", "ee", "fe", "ff", "of"]));
+        assert_eq!(
+            query_grams("ＣＯＦＦＥＥ"),
+            strings(&["co", "ee", "fe", "ff", "of"])
+        );
         assert!(query_grams("%_ !").is_empty());
         assert!(query_grams("").is_empty());
     }

@@ -162,3 +162,83 @@ mod tests {
         assert!(bounded_text("   ", 1, 3).is_err());
     }
 }
+
+/// An amount of Korean won (whole won, never a float).
+pub type Won = i64;
+
+/// Largest price a product may have: 100억 won.
+pub const MAX_PRICE_WON: Won = 10_000_000_000;
+
+/// A unit price: 1 … 10,000,000,000 won.
+pub fn price_won(raw: i64) -> Result<Won, ParseError> {
+    if (1..=MAX_PRICE_WON).contains(&raw) {
+        Ok(raw)
+    } else {
+        fail(format!("must be between 1 and {MAX_PRICE_WON} won"))
+    }
+}
+
+/// A non-negative amount of won (budgets, plans).
+pub fn amount_won(raw: i64) -> Result<Won, ParseError> {
+    if raw >= 0 {
+        Ok(raw)
+    } else {
+        fail("must not be negative")
+    }
+}
+
+/// An integer within `min..=max`, with a message naming the range.
+pub fn in_range(raw: i64, min: i64, max: i64) -> Result<i64, ParseError> {
+    if (min..=max).contains(&raw) {
+        Ok(raw)
+    } else if max == i64::MAX {
+        fail(format!("must be at least {min}"))
+    } else {
+        fail(format!("must be between {min} and {max}"))
+    }
+}
+
+/// A district code: five digits (existence is checked against the reference table).
+pub fn district_code(raw: &str) -> Result<String, ParseError> {
+    let s = raw.trim();
+    if s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        fail("must be a 5-digit district code such as 27110")
+    }
+}
+
+/// A phone number: digits with optional `+`, `-`, spaces and parentheses, 7–20 characters.
+pub fn phone(raw: &str) -> Result<String, ParseError> {
+    let s = raw.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let allowed = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
+    if allowed && (7..=15).contains(&digits) && s.len() <= 20 {
+        Ok(s.to_owned())
+    } else {
+        fail("must be a phone number such as 053-123-4567")
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn price_bounds(raw in any::<i64>()) {
+            prop_assert_eq!(price_won(raw).is_ok(), (1..=MAX_PRICE_WON).contains(&raw));
+        }
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert!(phone("053-123-4567").is_ok());
+        assert!(phone("+82 53 123 4567").is_ok());
+        assert!(phone("call me").is_err());
+        assert!(phone("12").is_err());
+    }
+}

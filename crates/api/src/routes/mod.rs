@@ -1,8 +1,13 @@
 //! One module per area, one function per endpoint. `configure` is the route table.
 
 pub mod admin_users;
+pub mod agencies;
 pub mod auth;
+pub mod enterprises;
 pub mod ops;
+pub mod products;
+pub mod reference;
+pub mod signup;
 
 use actix_web::web;
 
@@ -15,6 +20,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(auth::me)
             .service(admin_users::list)
             .service(admin_users::approve)
-            .service(admin_users::suspend),
+            .service(admin_users::suspend)
+            .service(signup::enterprise)
+            .service(signup::buyer)
+            .service(reference::list_districts)
+            .service(reference::category_tree)
+            .service(reference::create_category)
+            .service(enterprises::list)
+            .service(enterprises::get)
+            .service(enterprises::update)
+            .service(enterprises::verify)
+            .service(enterprises::suspend)
+            .service(agencies::create)
+            .service(agencies::list)
+            .service(agencies::get)
+            .service(agencies::update)
+            .service(agencies::put_plan)
+            .service(agencies::plans)
+            .service(products::list)
+            .service(products::create)
+            .service(products::get)
+            .service(products::update)
+            .service(products::set_stock)
+            .service(products::archive)
+            .service(products::approve)
+            .service(products::reject),
     );
 }

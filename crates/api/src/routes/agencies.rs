@@ -1,0 +1,117 @@
+//! Agencies and their purchase plans.
+
+use crate::auth_user::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::json::Json;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use muhan_catalog::agencies::{
+    self, Agency, AgencyInput, AgencyPatch, PurchasePlan, PurchasePlanInput,
+};
+use muhan_db::write_tx;
+use serde::Serialize;
+
+/// Create an agency (admin).
+#[utoipa::path(post, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])),
+    request_body = AgencyInput,
+    responses((status = 201, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/agencies")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<AgencyInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (input, actor) = (body.into_inner(), user.actor());
+    let created = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| agencies::create(c, &actor, &input))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Agencies in id order.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = Page<Agency>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/agencies")]
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (after, limit) = (page.after_id()?, page.limit()?);
+    let (items, more) =
+        muhan_db::with_conn(&state.pool, move |c| agencies::list(c, after, limit)).await?;
+    Ok(HttpResponse::Ok().json(Page::by_id(items, more, |a| a.id)))
+}
+
+#[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Agency), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/agencies/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let found = muhan_db::with_conn(&state.pool, move |c| agencies::get(c, id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Edit an agency (admin).
+#[utoipa::path(patch, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = AgencyPatch,
+    responses((status = 200, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[patch("/agencies/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Json<AgencyPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, patch, actor) = (id.into_inner(), body.into_inner(), user.actor());
+    let updated = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| agencies::update(c, &actor, id, &patch))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Set the purchase plan of a year (admin or the agency's buyers).
+#[utoipa::path(put, path = "/api/v1/agencies/{id}/purchase-plans/{year}", tag = "agencies", security(("bearer" = [])),
+    params(("id" = i64, Path), ("year" = i64, Path)), request_body = PurchasePlanInput,
+    responses((status = 200, body = PurchasePlan), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[put("/agencies/{id}/purchase-plans/{year}")]
+pub async fn put_plan(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: Json<PurchasePlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, year), input, actor) = (path.into_inner(), body.into_inner(), user.actor());
+    let plan = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| agencies::put_plan(c, &actor, id, year, &input))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(plan))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanList {
+    pub items: Vec<PurchasePlan>,
+}
+
+/// The agency's purchase plans by year (admin or the agency's buyers).
+#[utoipa::path(get, path = "/api/v1/agencies/{id}/purchase-plans", tag = "agencies", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PlanList), (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/agencies/{id}/purchase-plans")]
+pub async fn plans(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let items = muhan_db::with_conn(&state.pool, move |c| agencies::plans(c, &actor, id)).await?;
+    Ok(HttpResponse::Ok().json(PlanList { items }))
+}

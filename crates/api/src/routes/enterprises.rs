@@ -1,0 +1,112 @@
+//! The enterprise directory and enterprise administration.
+
+use crate::auth_user::{AuthUser, MaybeAuthUser};
+use crate::error::{ApiError, Problem};
+use crate::json::Json;
+use crate::pagination::{Page, PageParams};
+use crate::state::AppState;
+use actix_web::{get, patch, post, web, HttpResponse};
+use muhan_catalog::enterprises::{self, DirectoryParams, Enterprise, EnterprisePatch};
+use muhan_db::write_tx;
+
+/// The directory: verified enterprises for everyone (admins: any status, `status=` filters).
+#[utoipa::path(get, path = "/api/v1/enterprises", tag = "enterprises", params(DirectoryParams),
+    responses((status = 200, body = Page<Enterprise>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[get("/enterprises")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: MaybeAuthUser,
+    params: web::Query<DirectoryParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let limit = PageParams {
+        limit: params.limit,
+        cursor: None,
+    }
+    .limit()?;
+    let actor = caller.actor();
+    let (items, next_cursor) = muhan_db::with_conn(&state.pool, move |c| {
+        enterprises::list(c, actor.as_ref(), &params, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// One enterprise: verified ones for everyone, any status for its own users and admins.
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "enterprises",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Enterprise), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/enterprises/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: MaybeAuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let actor = caller.actor();
+    let found = muhan_db::with_conn(&state.pool, move |c| {
+        enterprises::get(c, actor.as_ref(), id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Edit an enterprise (its own users or an admin; only admins change `kind`).
+#[utoipa::path(patch, path = "/api/v1/enterprises/{id}", tag = "enterprises", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = EnterprisePatch,
+    responses(
+        (status = 200, body = Enterprise),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/enterprises/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Json<EnterprisePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, patch, actor) = (id.into_inner(), body.into_inner(), user.actor());
+    let updated = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| enterprises::update(c, &actor, id, &patch))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Verify an enterprise (admin): its approved products join the catalog.
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/verify", tag = "enterprises", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/enterprises/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let done = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| enterprises::verify(c, &actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
+/// Suspend an enterprise (admin): its products leave the catalog and cannot be ordered.
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/suspend", tag = "enterprises", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[post("/enterprises/{id}/suspend")]
+pub async fn suspend(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let done = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| enterprises::suspend(c, &actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(done))
+}

@@ -1,0 +1,52 @@
+//! Reference data: districts and the goods classification.
+
+use crate::auth_user::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::json::Json;
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use muhan_catalog::categories::{self, CategoryNode, NewCategoryRequest};
+use muhan_catalog::districts::{self, District};
+use muhan_db::write_tx;
+
+/// Districts (administrative codes) enterprises and deliveries are located in.
+#[utoipa::path(get, path = "/api/v1/districts", tag = "reference",
+    responses((status = 200, body = Vec<District>)))]
+#[get("/districts")]
+pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let items = muhan_db::with_conn(&state.pool, districts::list).await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// The goods classification (물품분류번호) as a tree of root nodes.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "reference",
+    responses((status = 200, body = Vec<CategoryNode>)))]
+#[get("/categories")]
+pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let tree = muhan_db::with_conn(&state.pool, categories::tree).await?;
+    Ok(HttpResponse::Ok().json(tree))
+}
+
+/// Add a category (admin). Its code must sit one level below its parent's.
+#[utoipa::path(post, path = "/api/v1/categories", tag = "reference", security(("bearer" = [])),
+    request_body = NewCategoryRequest,
+    responses(
+        (status = 201, body = CategoryNode),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/categories")]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<NewCategoryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    user.require_admin()?;
+    let req = body.into_inner();
+    let node = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| categories::create(c, &req))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(node))
+}

@@ -1,0 +1,59 @@
+//! Self-service signup.
+
+use crate::error::{ApiError, Problem};
+use crate::json::Json;
+use crate::state::AppState;
+use actix_web::{post, web, HttpResponse};
+use muhan_auth::password;
+use muhan_catalog::signup::{
+    self, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
+};
+use muhan_db::write_tx;
+
+/// Register an enterprise and its first user. The enterprise is `pending` until an admin
+/// verifies it; a refused signup leaves nothing behind.
+#[utoipa::path(post, path = "/api/v1/auth/signup/enterprise", tag = "auth",
+    request_body = EnterpriseSignupRequest,
+    responses(
+        (status = 201, body = EnterpriseSignup),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken` or `biz_reg_no_taken`"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed` or `invalid_biz_reg_no`"),
+    ))]
+#[post("/auth/signup/enterprise")]
+pub async fn enterprise(
+    state: web::Data<AppState>,
+    body: Json<EnterpriseSignupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (account, new) = body.into_inner().parse()?;
+    let created = muhan_db::with_conn(&state.pool, move |c| {
+        // Hash first: argon2 is slow and must not hold the write transaction.
+        let hash = password::hash(&account.password)?;
+        write_tx(c, |c| signup::enterprise(c, &account, &hash, &new))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Register a buyer of an existing agency; `pending` until an admin approves.
+#[utoipa::path(post, path = "/api/v1/auth/signup/buyer", tag = "auth",
+    request_body = BuyerSignupRequest,
+    responses(
+        (status = 201, body = BuyerSignup),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken`"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/auth/signup/buyer")]
+pub async fn buyer(
+    state: web::Data<AppState>,
+    body: Json<BuyerSignupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let account = req.parse()?;
+    let agency_id = req.agency_id;
+    let created = muhan_db::with_conn(&state.pool, move |c| {
+        let hash = password::hash(&account.password)?;
+        write_tx(c, |c| signup::buyer(c, &account, &hash, agency_id))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}

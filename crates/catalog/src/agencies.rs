@@ -1,0 +1,294 @@
+//! Public agencies (the buyers' organisations) and their yearly purchase plans.
+
+use crate::districts;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use muhan_core::{
+    amount_won, bounded_text, clock, in_range, stored, Actor, AgencyKind, DomainError,
+    DomainResult, FieldErrors,
+};
+use muhan_db::schema::{agencies as a, purchase_plans as pp};
+use muhan_db::DbConn;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Agency {
+    pub id: i64,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub district: Option<String>,
+    pub parent_id: Option<i64>,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = a)]
+struct Row {
+    id: i64,
+    name: String,
+    kind: String,
+    district: Option<String>,
+    parent_id: Option<i64>,
+    created_at: NaiveDateTime,
+}
+
+impl Row {
+    fn into_view(self) -> DomainResult<Agency> {
+        Ok(Agency {
+            id: self.id,
+            name: self.name,
+            kind: stored(&self.kind)?,
+            district: self.district,
+            parent_id: self.parent_id,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyInput {
+    pub name: String,
+    pub kind: String,
+    pub district: Option<String>,
+    pub parent_id: Option<i64>,
+}
+
+/// Changes to an agency; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyPatch {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub district: Option<String>,
+    pub parent_id: Option<i64>,
+}
+
+fn load(conn: &mut DbConn, id: i64) -> DomainResult<Agency> {
+    a::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("agency".into()))?
+        .into_view()
+}
+
+pub fn exists(conn: &mut DbConn, id: i64) -> DomainResult<bool> {
+    Ok(a::table
+        .find(id)
+        .select(a::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
+}
+
+/// 422 unless `parent_id` names another agency that does not sit below `id`.
+fn check_parent(conn: &mut DbConn, id: Option<i64>, parent_id: i64) -> DomainResult<()> {
+    let mut cursor = Some(parent_id);
+    while let Some(current) = cursor {
+        if Some(current) == id {
+            return Err(DomainError::invalid(
+                "parent_id",
+                "an agency cannot be its own ancestor",
+            ));
+        }
+        cursor = a::table
+            .find(current)
+            .select(a::parent_id)
+            .first::<Option<i64>>(conn)
+            .optional()?
+            .ok_or_else(|| DomainError::invalid("parent_id", "no such agency"))?;
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &AgencyInput) -> DomainResult<Agency> {
+    actor.require_admin()?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", bounded_text(&input.name, 1, 200));
+    let kind = errors.check("kind", input.kind.parse::<AgencyKind>());
+    errors.finish("validation_failed")?;
+    let (Some(name), Some(kind)) = (name, kind) else {
+        return Err(DomainError::internal("unreachable: checked fields"));
+    };
+    if let Some(d) = &input.district {
+        districts::require(conn, "district", d)?;
+    }
+    if let Some(parent) = input.parent_id {
+        check_parent(conn, None, parent)?;
+    }
+    let now = clock::now();
+    let id: i64 = diesel::insert_into(a::table)
+        .values((
+            a::name.eq(&name),
+            a::kind.eq(kind.as_str()),
+            a::district.eq(&input.district),
+            a::parent_id.eq(input.parent_id),
+            a::created_at.eq(now),
+            a::updated_at.eq(now),
+        ))
+        .returning(a::id)
+        .get_result(conn)?;
+    load(conn, id)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    patch: &AgencyPatch,
+) -> DomainResult<Agency> {
+    actor.require_admin()?;
+    let current = load(conn, id)?;
+    let mut errors = FieldErrors::new();
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|v| errors.check("name", bounded_text(v, 1, 200)));
+    let kind = patch
+        .kind
+        .as_deref()
+        .and_then(|v| errors.check("kind", v.parse::<AgencyKind>()));
+    errors.finish("validation_failed")?;
+    if let Some(d) = &patch.district {
+        districts::require(conn, "district", d)?;
+    }
+    if let Some(parent) = patch.parent_id {
+        check_parent(conn, Some(id), parent)?;
+    }
+    diesel::update(a::table.find(id))
+        .set((
+            a::name.eq(name.unwrap_or(current.name)),
+            a::kind.eq(kind.unwrap_or(current.kind).as_str()),
+            a::district.eq(patch.district.clone().or(current.district)),
+            a::parent_id.eq(patch.parent_id.or(current.parent_id)),
+            a::updated_at.eq(clock::now()),
+        ))
+        .execute(conn)?;
+    load(conn, id)
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> DomainResult<Agency> {
+    load(conn, id)
+}
+
+/// Agencies in id order after `after`.
+pub fn list(
+    conn: &mut DbConn,
+    after: Option<i64>,
+    limit: i64,
+) -> DomainResult<(Vec<Agency>, bool)> {
+    let mut query = a::table
+        .select(Row::as_select())
+        .order(a::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(a::id.gt(after));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    let more = rows.len() as i64 > limit;
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(Row::into_view)
+        .collect::<DomainResult<_>>()?;
+    Ok((items, more))
+}
+
+/// A yearly plan: how much the agency will buy in all, and the share it aims to buy from the
+/// social economy.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = pp)]
+pub struct PurchasePlan {
+    pub agency_id: i64,
+    pub year: i64,
+    pub total_purchase_won: i64,
+    /// Target share in basis points (10000 = 100 %).
+    pub social_target_bp: i64,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurchasePlanInput {
+    pub total_purchase_won: i64,
+    pub social_target_bp: i64,
+}
+
+fn may_manage_plans(actor: &Actor, agency_id: i64) -> bool {
+    actor.is_admin() || actor.buys_for_agency(agency_id)
+}
+
+/// Sets the plan of `year` (admin, or the agency's own active buyers).
+pub fn put_plan(
+    conn: &mut DbConn,
+    actor: &Actor,
+    agency_id: i64,
+    year: i64,
+    input: &PurchasePlanInput,
+) -> DomainResult<PurchasePlan> {
+    load(conn, agency_id)?;
+    if !may_manage_plans(actor, agency_id) {
+        return Err(DomainError::forbidden(
+            "only admins and the agency's buyers manage its plans",
+        ));
+    }
+    if !actor.is_admin() {
+        actor.require_active()?;
+    }
+    let mut errors = FieldErrors::new();
+    let year = errors.check("year", in_range(year, 2000, 2100));
+    let total = errors.check("total_purchase_won", amount_won(input.total_purchase_won));
+    let target = errors.check(
+        "social_target_bp",
+        in_range(input.social_target_bp, 0, 10_000),
+    );
+    errors.finish("validation_failed")?;
+    let (Some(year), Some(total), Some(target)) = (year, total, target) else {
+        return Err(DomainError::internal("unreachable: checked fields"));
+    };
+    let now = clock::now();
+    let updated = diesel::update(pp::table.find((agency_id, year)))
+        .set((
+            pp::total_purchase_won.eq(total),
+            pp::social_target_bp.eq(target),
+            pp::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(pp::table)
+            .values((
+                pp::agency_id.eq(agency_id),
+                pp::year.eq(year),
+                pp::total_purchase_won.eq(total),
+                pp::social_target_bp.eq(target),
+                pp::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(pp::table
+        .find((agency_id, year))
+        .select(PurchasePlan::as_select())
+        .first(conn)?)
+}
+
+/// The agency's plans by year (admin, or the agency's own buyers).
+pub fn plans(conn: &mut DbConn, actor: &Actor, agency_id: i64) -> DomainResult<Vec<PurchasePlan>> {
+    load(conn, agency_id)?;
+    if !may_manage_plans(actor, agency_id) {
+        return Err(DomainError::forbidden(
+            "only admins and the agency's buyers see its plans",
+        ));
+    }
+    Ok(pp::table
+        .filter(pp::agency_id.eq(agency_id))
+        .select(PurchasePlan::as_select())
+        .order(pp::year.asc())
+        .load(conn)?)
+}

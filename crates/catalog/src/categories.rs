@@ -1,0 +1,205 @@
+//! The public-procurement goods classification (물품분류번호): UNSPSC-based 8-digit codes,
+//! segment → family → class → commodity, kept as a tree.
+
+use diesel::prelude::*;
+use muhan_core::{bounded_text, DomainError, DomainResult, FieldErrors};
+use muhan_db::schema::categories;
+use muhan_db::DbConn;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = categories)]
+struct CategoryRow {
+    id: i64,
+    code: String,
+    name: String,
+    name_en: String,
+    parent_id: Option<i64>,
+}
+
+/// A node of the classification tree.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CategoryNode {
+    pub id: i64,
+    /// 8-digit code, e.g. `50201700`.
+    pub code: String,
+    /// Korean name.
+    pub name: String,
+    pub name_en: String,
+    pub parent_id: Option<i64>,
+    #[schema(no_recursion)]
+    pub children: Vec<CategoryNode>,
+}
+
+fn all_rows(conn: &mut DbConn) -> DomainResult<Vec<CategoryRow>> {
+    Ok(categories::table
+        .select(CategoryRow::as_select())
+        .order(categories::code.asc())
+        .load(conn)?)
+}
+
+/// The whole tree: root nodes (segments) with their descendants, ordered by code.
+pub fn tree(conn: &mut DbConn) -> DomainResult<Vec<CategoryNode>> {
+    let rows = all_rows(conn)?;
+    let mut children: HashMap<Option<i64>, Vec<CategoryRow>> = HashMap::new();
+    for row in rows {
+        children.entry(row.parent_id).or_default().push(row);
+    }
+    fn build(
+        parent: Option<i64>,
+        children: &mut HashMap<Option<i64>, Vec<CategoryRow>>,
+    ) -> Vec<CategoryNode> {
+        let rows = children.remove(&parent).unwrap_or_default();
+        rows.into_iter()
+            .map(|r| CategoryNode {
+                children: build(Some(r.id), children),
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                name_en: r.name_en,
+                parent_id: r.parent_id,
+            })
+            .collect()
+    }
+    Ok(build(None, &mut children))
+}
+
+/// `id` and every category below it.
+pub fn with_descendants(conn: &mut DbConn, id: i64) -> DomainResult<Vec<i64>> {
+    let pairs: Vec<(i64, Option<i64>)> = categories::table
+        .select((categories::id, categories::parent_id))
+        .load(conn)?;
+    let mut by_parent: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (child, parent) in &pairs {
+        if let Some(parent) = parent {
+            by_parent.entry(*parent).or_default().push(*child);
+        }
+    }
+    let mut out = vec![id];
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(kids) = by_parent.get(&out[i]) {
+            out.extend(kids);
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+pub fn exists(conn: &mut DbConn, id: i64) -> DomainResult<bool> {
+    Ok(categories::table
+        .find(id)
+        .select(categories::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCategoryRequest {
+    /// 8 digits; a child's code extends its parent's (e.g. `50201700` under `50200000`).
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub parent_id: Option<i64>,
+}
+
+/// The level of a code: 1 segment (XX000000) … 4 commodity (XXYYZZWW).
+fn level(code: &str) -> usize {
+    let pairs = [&code[2..4], &code[4..6], &code[6..8]];
+    1 + pairs.iter().rposition(|p| *p != "00").map_or(0, |i| i + 1)
+}
+
+/// Adds a category (admin). The code must be new and fit under its parent's code.
+pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<CategoryNode> {
+    let mut errors = FieldErrors::new();
+    let code_ok = req.code.len() == 8
+        && req.code.bytes().all(|b| b.is_ascii_digit())
+        && &req.code[..2] != "00";
+    if !code_ok {
+        errors.push(
+            "code",
+            "must be an 8-digit classification code such as 50201700",
+        );
+    }
+    let name = errors.check("name", bounded_text(&req.name, 1, 100));
+    let name_en = errors.check("name_en", bounded_text(&req.name_en, 1, 200));
+    errors.finish("validation_failed")?;
+    let (Some(name), Some(name_en)) = (name, name_en) else {
+        return Err(DomainError::internal("unreachable: checked fields"));
+    };
+    let lvl = level(&req.code);
+    match req.parent_id {
+        None if lvl != 1 => {
+            return Err(DomainError::invalid(
+                "parent_id",
+                "only segment codes (XX000000) may be roots",
+            ))
+        }
+        None => {}
+        Some(parent_id) => {
+            let parent: Option<String> = categories::table
+                .find(parent_id)
+                .select(categories::code)
+                .first(conn)
+                .optional()?;
+            let Some(parent_code) = parent else {
+                return Err(DomainError::invalid("parent_id", "no such category"));
+            };
+            let plvl = level(&parent_code);
+            let prefix = plvl * 2;
+            if lvl != plvl + 1 || req.code[..prefix] != parent_code[..prefix] {
+                return Err(DomainError::invalid(
+                    "code",
+                    format!(
+                        "must be one level below {parent_code} and start with {}",
+                        &parent_code[..prefix]
+                    ),
+                ));
+            }
+        }
+    }
+    let taken: Option<i64> = categories::table
+        .filter(categories::code.eq(&req.code))
+        .select(categories::id)
+        .first(conn)
+        .optional()?;
+    if taken.is_some() {
+        return Err(DomainError::conflict(
+            "conflict",
+            format!("category {} exists", req.code),
+        ));
+    }
+    let id: i64 = diesel::insert_into(categories::table)
+        .values((
+            categories::code.eq(&req.code),
+            categories::name.eq(&name),
+            categories::name_en.eq(&name_en),
+            categories::parent_id.eq(req.parent_id),
+        ))
+        .returning(categories::id)
+        .get_result(conn)?;
+    Ok(CategoryNode {
+        id,
+        code: req.code.clone(),
+        name,
+        name_en,
+        parent_id: req.parent_id,
+        children: vec![],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::level;
+
+    #[test]
+    fn levels() {
+        assert_eq!(level("50000000"), 1);
+        assert_eq!(level("50200000"), 2);
+        assert_eq!(level("50201700"), 3);
+        assert_eq!(level("50201706"), 4);
+    }
+}

@@ -1,0 +1,13 @@
+//! The catalog: who sells (enterprises), who buys (agencies and their purchase plans), what is
+//! sold (the goods classification and products), and how buyers find it (Korean-aware search).
+
+pub mod agencies;
+pub mod catalog;
+pub mod categories;
+pub mod districts;
+pub mod enterprises;
+pub mod products;
+pub mod search;
+pub mod signup;
+
+mod cursor;

@@ -1,0 +1,546 @@
+//! Products: listed by their enterprise, reviewed by the co-op, found by buyers.
+
+use crate::{categories, enterprises};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use muhan_core::search_text::{chosung, grams, normalize};
+use muhan_core::{
+    bounded_text, clock, in_range, price_won, stored, Actor, DomainError, DomainResult,
+    EnterpriseKind, EnterpriseStatus, FieldErrors, ProductStatus,
+};
+use muhan_db::schema::{enterprises as e, products as p};
+use muhan_db::DbConn;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// A product as clients see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Product {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub enterprise_kind: EnterpriseKind,
+    /// The enterprise's district code.
+    pub district: String,
+    pub category_id: i64,
+    pub name: String,
+    pub description: String,
+    pub unit: String,
+    pub price_won: i64,
+    pub min_order_qty: i64,
+    pub stock: i64,
+    pub lead_time_days: i64,
+    pub status: ProductStatus,
+    /// Why an admin rejected it (owners and admins only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_reason: Option<String>,
+    /// Increases with every change of the product's content or status (not stock).
+    pub version: i64,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub created_at: NaiveDateTime,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = p)]
+pub(crate) struct Row {
+    id: i64,
+    enterprise_id: i64,
+    category_id: i64,
+    name: String,
+    description: String,
+    unit: String,
+    price_won: i64,
+    min_order_qty: i64,
+    stock: i64,
+    lead_time_days: i64,
+    status: String,
+    reject_reason: Option<String>,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A product row joined with its enterprise's name, kind, district and status.
+pub(crate) type Joined = (Row, (String, String, String, String));
+
+pub(crate) fn joined_columns() -> (
+    diesel::helper_types::AsSelect<Row, muhan_catalog_backend::Db>,
+    (e::name, e::kind, e::district, e::status),
+) {
+    (Row::as_select(), (e::name, e::kind, e::district, e::status))
+}
+
+mod muhan_catalog_backend {
+    pub type Db = <muhan_db::DbConn as diesel::Connection>::Backend;
+}
+
+pub(crate) fn into_view(
+    (row, (enterprise_name, kind, district, _status)): Joined,
+    show_reason: bool,
+) -> DomainResult<Product> {
+    Ok(Product {
+        id: row.id,
+        enterprise_id: row.enterprise_id,
+        enterprise_name,
+        enterprise_kind: stored(&kind)?,
+        district,
+        category_id: row.category_id,
+        name: row.name,
+        description: row.description,
+        unit: row.unit,
+        price_won: row.price_won,
+        min_order_qty: row.min_order_qty,
+        stock: row.stock,
+        lead_time_days: row.lead_time_days,
+        status: stored(&row.status)?,
+        reject_reason: if show_reason { row.reject_reason } else { None },
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn load(conn: &mut DbConn, id: i64) -> DomainResult<Joined> {
+    p::table
+        .inner_join(e::table)
+        .filter(p::id.eq(id))
+        .select(joined_columns())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("product".into()))
+}
+
+/// Whether the public catalog shows a product.
+fn is_public(status: ProductStatus, enterprise_status: EnterpriseStatus) -> bool {
+    status == ProductStatus::Approved && enterprise_status == EnterpriseStatus::Verified
+}
+
+/// One product: public ones for anyone; any status for its owners and admins; else 404.
+pub fn get(conn: &mut DbConn, actor: Option<&Actor>, id: i64) -> DomainResult<Product> {
+    let joined = load(conn, id)?;
+    let privileged =
+        actor.is_some_and(|a| a.is_admin() || a.acts_for_enterprise(joined.0.enterprise_id));
+    let public = is_public(stored(&joined.0.status)?, stored(&(joined.1).3)?);
+    if privileged || public {
+        into_view(joined, privileged)
+    } else {
+        Err(DomainError::NotFound("product".into()))
+    }
+}
+
+/// A new product as sent by its enterprise.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductInput {
+    pub category_id: Option<i64>,
+    /// 1–200 characters.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Unit of sale, e.g. `박스`, `kg`, `EA`.
+    pub unit: Option<String>,
+    /// 1 … 10,000,000,000 won.
+    pub price_won: Option<i64>,
+    pub min_order_qty: Option<i64>,
+    pub stock: Option<i64>,
+    /// 0 … 365 days.
+    pub lead_time_days: Option<i64>,
+}
+
+struct ParsedProduct {
+    category_id: i64,
+    name: String,
+    description: String,
+    unit: String,
+    price_won: i64,
+    min_order_qty: i64,
+    stock: i64,
+    lead_time_days: i64,
+}
+
+fn required<T: Copy>(errors: &mut FieldErrors, field: &str, value: Option<T>) -> Option<T> {
+    if value.is_none() {
+        errors.push(field, "is required");
+    }
+    value
+}
+
+impl ProductInput {
+    fn parse(&self) -> DomainResult<ParsedProduct> {
+        let mut errors = FieldErrors::new();
+        let category_id = required(&mut errors, "category_id", self.category_id);
+        let name = match &self.name {
+            Some(v) => errors.check("name", bounded_text(v, 1, 200)),
+            None => {
+                errors.push("name", "is required");
+                None
+            }
+        };
+        let description = errors.check(
+            "description",
+            bounded_text(self.description.as_deref().unwrap_or(""), 0, 5000),
+        );
+        let unit = match &self.unit {
+            Some(v) => errors.check("unit", bounded_text(v, 1, 20)),
+            None => {
+                errors.push("unit", "is required");
+                None
+            }
+        };
+        let price = required(&mut errors, "price_won", self.price_won)
+            .and_then(|v| errors.check("price_won", price_won(v)));
+        let min_order_qty = required(&mut errors, "min_order_qty", self.min_order_qty)
+            .and_then(|v| errors.check("min_order_qty", in_range(v, 1, MAX_QUANTITY)));
+        let stock = required(&mut errors, "stock", self.stock)
+            .and_then(|v| errors.check("stock", in_range(v, 0, MAX_QUANTITY)));
+        let lead_time_days = required(&mut errors, "lead_time_days", self.lead_time_days)
+            .and_then(|v| errors.check("lead_time_days", in_range(v, 0, 365)));
+        errors.finish("validation_failed")?;
+        match (
+            category_id,
+            name,
+            description,
+            unit,
+            price,
+            min_order_qty,
+            stock,
+            lead_time_days,
+        ) {
+            (
+                Some(category_id),
+                Some(name),
+                Some(description),
+                Some(unit),
+                Some(price_won),
+                Some(min_order_qty),
+                Some(stock),
+                Some(lead_time_days),
+            ) => Ok(ParsedProduct {
+                category_id,
+                name,
+                description,
+                unit,
+                price_won,
+                min_order_qty,
+                stock,
+                lead_time_days,
+            }),
+            _ => Err(DomainError::internal("unreachable: fields were checked")),
+        }
+    }
+}
+
+/// The search columns: normalised name, its initials, the text ordinary queries search
+/// (name, description, enterprise name) and the n-grams the PostgreSQL index holds.
+fn search_columns(
+    name: &str,
+    description: &str,
+    enterprise_name: &str,
+) -> (String, String, String, String) {
+    let initials = chosung(name);
+    let text = normalize(&format!("{name} {description} {enterprise_name}"));
+    let mut all = grams(&text);
+    all.extend(grams(&initials));
+    all.sort();
+    all.dedup();
+    (normalize(name), initials, text, all.join(" "))
+}
+
+fn require_category(conn: &mut DbConn, id: i64) -> DomainResult<()> {
+    if categories::exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("category_id", "no such category"))
+    }
+}
+
+/// Lists a product for the caller's enterprise; it awaits review.
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &ProductInput) -> DomainResult<Product> {
+    let enterprise_id = actor.own_enterprise()?;
+    let parsed = input.parse()?;
+    let (status, enterprise_name) = enterprises::status_of(conn, enterprise_id)?;
+    if status == EnterpriseStatus::Suspended {
+        return Err(DomainError::Forbidden {
+            code: "enterprise_suspended",
+            detail: "a suspended enterprise cannot list products".into(),
+        });
+    }
+    require_category(conn, parsed.category_id)?;
+    let now = clock::now();
+    let (search_name, search_chosung, search_text, search_grams) =
+        search_columns(&parsed.name, &parsed.description, &enterprise_name);
+    let id: i64 = diesel::insert_into(p::table)
+        .values((
+            p::enterprise_id.eq(enterprise_id),
+            p::category_id.eq(parsed.category_id),
+            p::name.eq(&parsed.name),
+            p::description.eq(&parsed.description),
+            p::unit.eq(&parsed.unit),
+            p::price_won.eq(parsed.price_won),
+            p::min_order_qty.eq(parsed.min_order_qty),
+            p::stock.eq(parsed.stock),
+            p::lead_time_days.eq(parsed.lead_time_days),
+            p::status.eq(ProductStatus::PendingReview.as_str()),
+            p::version.eq(1),
+            p::created_at.eq(now),
+            p::updated_at.eq(now),
+            p::search_name.eq(search_name),
+            p::search_chosung.eq(search_chosung),
+            p::search_text.eq(search_text),
+            p::search_grams.eq(search_grams),
+        ))
+        .returning(p::id)
+        .get_result(conn)?;
+    into_view(load(conn, id)?, true)
+}
+
+/// Loads a product the actor's enterprise owns: 403 for others who can see it, 404 for those
+/// who cannot.
+fn load_owned(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<Joined> {
+    let joined = load(conn, id)?;
+    if actor.acts_for_enterprise(joined.0.enterprise_id) {
+        return Ok(joined);
+    }
+    let public = is_public(stored(&joined.0.status)?, stored(&(joined.1).3)?);
+    if public || actor.is_admin() {
+        Err(DomainError::forbidden(
+            "only the enterprise that lists this product may change it",
+        ))
+    } else {
+        Err(DomainError::NotFound("product".into()))
+    }
+}
+
+fn check_version(expected: Option<i64>, current: i64) -> DomainResult<()> {
+    match expected {
+        Some(v) if v != current => Err(DomainError::VersionConflict { current }),
+        _ => Ok(()),
+    }
+}
+
+/// Changes to a product; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    pub category_id: Option<i64>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    pub price_won: Option<i64>,
+    pub min_order_qty: Option<i64>,
+    pub lead_time_days: Option<i64>,
+}
+
+/// Edits a product (owner only). `expected_version` comes from `If-Match`. Changing what the
+/// co-op reviewed (name, description, price, category) of an approved product sends it back
+/// to review; editing a rejected product resubmits it.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    patch: &ProductPatch,
+    expected_version: Option<i64>,
+) -> DomainResult<Product> {
+    let (row, ent) = load_owned(conn, actor, id)?;
+    check_version(expected_version, row.version)?;
+    let status: ProductStatus = stored(&row.status)?;
+    if status == ProductStatus::Archived {
+        return Err(DomainError::conflict(
+            "invalid_transition",
+            "an archived product cannot be edited",
+        ));
+    }
+    let mut errors = FieldErrors::new();
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|v| errors.check("name", bounded_text(v, 1, 200)));
+    let description = patch
+        .description
+        .as_deref()
+        .and_then(|v| errors.check("description", bounded_text(v, 0, 5000)));
+    let unit = patch
+        .unit
+        .as_deref()
+        .and_then(|v| errors.check("unit", bounded_text(v, 1, 20)));
+    let price = patch
+        .price_won
+        .and_then(|v| errors.check("price_won", price_won(v)));
+    let min_order_qty = patch
+        .min_order_qty
+        .and_then(|v| errors.check("min_order_qty", in_range(v, 1, MAX_QUANTITY)));
+    let lead_time_days = patch
+        .lead_time_days
+        .and_then(|v| errors.check("lead_time_days", in_range(v, 0, 365)));
+    errors.finish("validation_failed")?;
+    if let Some(category_id) = patch.category_id {
+        require_category(conn, category_id)?;
+    }
+    let reviewed_changed = name.as_ref().is_some_and(|v| *v != row.name)
+        || description.as_ref().is_some_and(|v| *v != row.description)
+        || price.is_some_and(|v| v != row.price_won)
+        || patch.category_id.is_some_and(|v| v != row.category_id);
+    let new_status = match status {
+        ProductStatus::Approved if reviewed_changed => ProductStatus::PendingReview,
+        ProductStatus::Rejected | ProductStatus::Draft => ProductStatus::PendingReview,
+        other => other,
+    };
+    let name = name.unwrap_or(row.name);
+    let description = description.unwrap_or(row.description);
+    let (search_name, search_chosung, search_text, search_grams) =
+        search_columns(&name, &description, &ent.0);
+    let updated = diesel::update(
+        p::table
+            .filter(p::id.eq(id))
+            .filter(p::version.eq(row.version)),
+    )
+    .set((
+        p::category_id.eq(patch.category_id.unwrap_or(row.category_id)),
+        p::name.eq(&name),
+        p::description.eq(&description),
+        p::unit.eq(unit.unwrap_or(row.unit)),
+        p::price_won.eq(price.unwrap_or(row.price_won)),
+        p::min_order_qty.eq(min_order_qty.unwrap_or(row.min_order_qty)),
+        p::lead_time_days.eq(lead_time_days.unwrap_or(row.lead_time_days)),
+        p::status.eq(new_status.as_str()),
+        p::version.eq(row.version + 1),
+        p::updated_at.eq(clock::now()),
+        p::search_name.eq(search_name),
+        p::search_chosung.eq(search_chosung),
+        p::search_text.eq(search_text),
+        p::search_grams.eq(search_grams),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        // A concurrent edit won: report its version.
+        let current = p::table.find(id).select(p::version).first(conn)?;
+        return Err(DomainError::VersionConflict { current });
+    }
+    into_view(load(conn, id)?, true)
+}
+
+/// Sets the stock (owner only). Stock is not part of `version`: orders change it all the time.
+pub fn set_stock(conn: &mut DbConn, actor: &Actor, id: i64, stock: i64) -> DomainResult<Product> {
+    let stock = in_range(stock, 0, MAX_QUANTITY).map_err(|e| DomainError::invalid("stock", e.0))?;
+    let (row, _) = load_owned(conn, actor, id)?;
+    if row.status == ProductStatus::Archived.as_str() {
+        return Err(DomainError::conflict(
+            "invalid_transition",
+            "an archived product has no stock",
+        ));
+    }
+    diesel::update(p::table.find(id))
+        .set((p::stock.eq(stock), p::updated_at.eq(clock::now())))
+        .execute(conn)?;
+    into_view(load(conn, id)?, true)
+}
+
+/// Takes a product out of the catalog for good (owner only).
+pub fn archive(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<()> {
+    let (row, _) = load_owned(conn, actor, id)?;
+    if row.status == ProductStatus::Archived.as_str() {
+        return Ok(());
+    }
+    set_status(conn, id, row.version, ProductStatus::Archived, None)
+}
+
+fn set_status(
+    conn: &mut DbConn,
+    id: i64,
+    version: i64,
+    status: ProductStatus,
+    reason: Option<&str>,
+) -> DomainResult<()> {
+    diesel::update(p::table.find(id))
+        .set((
+            p::status.eq(status.as_str()),
+            p::reject_reason.eq(reason),
+            p::version.eq(version + 1),
+            p::updated_at.eq(clock::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn invalid_transition(from: ProductStatus, action: &str) -> DomainError {
+    DomainError::conflict(
+        "invalid_transition",
+        format!("cannot {action} a product that is {from}"),
+    )
+}
+
+/// Admin: a product under review joins the catalog (once its enterprise is verified).
+pub fn approve(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<Product> {
+    actor.require_admin()?;
+    let (row, _) = load(conn, id)?;
+    let status: ProductStatus = stored(&row.status)?;
+    if status != ProductStatus::PendingReview {
+        return Err(invalid_transition(status, "approve"));
+    }
+    set_status(conn, id, row.version, ProductStatus::Approved, None)?;
+    into_view(load(conn, id)?, true)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// Why, for the enterprise (1–500 characters).
+    pub reason: String,
+}
+
+/// Admin: refuse a product under review, or take an approved one out of the catalog.
+pub fn reject(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    req: &RejectRequest,
+) -> DomainResult<Product> {
+    actor.require_admin()?;
+    let reason =
+        bounded_text(&req.reason, 1, 500).map_err(|e| DomainError::invalid("reason", e.0))?;
+    let (row, _) = load(conn, id)?;
+    let status: ProductStatus = stored(&row.status)?;
+    if !matches!(
+        status,
+        ProductStatus::PendingReview | ProductStatus::Approved
+    ) {
+        return Err(invalid_transition(status, "reject"));
+    }
+    set_status(
+        conn,
+        id,
+        row.version,
+        ProductStatus::Rejected,
+        Some(&reason),
+    )?;
+    into_view(load(conn, id)?, true)
+}
+
+/// After an enterprise is renamed: its products' search text includes the enterprise name.
+pub fn refresh_search_columns_of_enterprise(
+    conn: &mut DbConn,
+    enterprise_id: i64,
+) -> DomainResult<()> {
+    let (_, enterprise_name) = enterprises::status_of(conn, enterprise_id)?;
+    let rows: Vec<(i64, String, String)> = p::table
+        .filter(p::enterprise_id.eq(enterprise_id))
+        .select((p::id, p::name, p::description))
+        .load(conn)?;
+    for (id, name, description) in rows {
+        let (search_name, search_chosung, search_text, search_grams) =
+            search_columns(&name, &description, &enterprise_name);
+        diesel::update(p::table.find(id))
+            .set((
+                p::search_name.eq(search_name),
+                p::search_chosung.eq(search_chosung),
+                p::search_text.eq(search_text),
+                p::search_grams.eq(search_grams),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Self-service signup of enterprises (user + pending enterprise, one transaction) and buyers
+//! (pending user of an existing agency).
+
+use crate::agencies;
+use crate::enterprises::{self, Enterprise, EnterpriseInput, NewEnterprise};
+use muhan_auth::users::{self, NewUser, User};
+use muhan_core::{
+    bounded_text, DomainError, DomainResult, Email, FieldErrors, Password, Role, UserStatus,
+};
+use muhan_db::DbConn;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseSignupRequest {
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub display_name: String,
+    pub enterprise: EnterpriseInput,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerSignupRequest {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub agency_id: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EnterpriseSignup {
+    pub user: User,
+    pub enterprise: Enterprise,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BuyerSignup {
+    pub user: User,
+}
+
+/// The account part of a signup, parsed.
+pub struct Account {
+    pub email: Email,
+    pub password: Password,
+    pub display_name: String,
+}
+
+fn parse_account(
+    email: &str,
+    password: &str,
+    display_name: &str,
+    errors: &mut FieldErrors,
+) -> Option<Account> {
+    let email = errors.check("email", Email::parse(email));
+    let password = errors.check("password", Password::parse(password));
+    let display_name = errors.check("display_name", bounded_text(display_name, 1, 100));
+    Some(Account {
+        email: email?,
+        password: password?,
+        display_name: display_name?,
+    })
+}
+
+impl EnterpriseSignupRequest {
+    /// Parses everything; an invalid business registration number is reported with its own
+    /// code, `invalid_biz_reg_no`, beside any other field errors.
+    pub fn parse(&self) -> DomainResult<(Account, NewEnterprise)> {
+        let mut errors = FieldErrors::new();
+        let account = parse_account(&self.email, &self.password, &self.display_name, &mut errors);
+        let enterprise = self.enterprise.parse("enterprise.", &mut errors);
+        let biz_bad = errors.has("enterprise.biz_reg_no");
+        errors.finish(if biz_bad {
+            "invalid_biz_reg_no"
+        } else {
+            "validation_failed"
+        })?;
+        match (account, enterprise) {
+            (Some(a), Some(e)) => Ok((a, e)),
+            _ => Err(DomainError::internal("unreachable: checked fields")),
+        }
+    }
+}
+
+impl BuyerSignupRequest {
+    pub fn parse(&self) -> DomainResult<Account> {
+        let mut errors = FieldErrors::new();
+        let account = parse_account(&self.email, &self.password, &self.display_name, &mut errors);
+        errors.finish("validation_failed")?;
+        account.ok_or_else(|| DomainError::internal("unreachable: checked fields"))
+    }
+}
+
+/// Creates the enterprise (pending) and its first user (active: they may list products while
+/// the co-op verifies the enterprise). Call inside one write transaction: a refusal leaves
+/// nothing behind.
+pub fn enterprise(
+    conn: &mut DbConn,
+    account: &Account,
+    password_hash: &str,
+    new: &NewEnterprise,
+) -> DomainResult<EnterpriseSignup> {
+    let enterprise = enterprises::create(conn, new, "enterprise.district")?;
+    let user = users::create(
+        conn,
+        &NewUser {
+            email: &account.email,
+            password_hash,
+            display_name: &account.display_name,
+            role: Role::Enterprise,
+            status: UserStatus::Active,
+            enterprise_id: Some(enterprise.id),
+            agency_id: None,
+        },
+    )?;
+    Ok(EnterpriseSignup { user, enterprise })
+}
+
+/// Creates a pending buyer of an existing agency; an admin approves them.
+pub fn buyer(
+    conn: &mut DbConn,
+    account: &Account,
+    password_hash: &str,
+    agency_id: i64,
+) -> DomainResult<BuyerSignup> {
+    if !agencies::exists(conn, agency_id)? {
+        return Err(DomainError::invalid("agency_id", "no such agency"));
+    }
+    let user = users::create(
+        conn,
+        &NewUser {
+            email: &account.email,
+            password_hash,
+            display_name: &account.display_name,
+            role: Role::Buyer,
+            status: UserStatus::Pending,
+            enterprise_id: None,
+            agency_id: Some(agency_id),
+        },
+    )?;
+    Ok(BuyerSignup { user })
+}
