@@ -688,8 +688,12 @@ async fn postgres_text_search_uses_the_gin_index() {
     let pool = app.pool.clone();
     let plan = tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().unwrap();
-        let muhan_db::DbConn::Postgresql(pg) = &mut *conn else { unreachable!() };
-        diesel::sql_query("SET enable_seqscan = off").execute(pg).unwrap();
+        let muhan_db::DbConn::Postgresql(pg) = &mut *conn else {
+            unreachable!()
+        };
+        diesel::sql_query("SET enable_seqscan = off")
+            .execute(pg)
+            .unwrap();
         let lines: Vec<PlanLine> = diesel::sql_query(
             "EXPLAIN SELECT products.id FROM products \
              WHERE (products.search_text LIKE '%커피%' ESCAPE '\\') \
@@ -697,8 +701,14 @@ async fn postgres_text_search_uses_the_gin_index() {
         )
         .load(pg)
         .unwrap();
-        diesel::sql_query("RESET enable_seqscan").execute(pg).unwrap();
-        lines.into_iter().map(|l| l.line).collect::<Vec<_>>().join("\n")
+        diesel::sql_query("RESET enable_seqscan")
+            .execute(pg)
+            .unwrap();
+        lines
+            .into_iter()
+            .map(|l| l.line)
+            .collect::<Vec<_>>()
+            .join("\n")
     })
     .await
     .unwrap();
