@@ -47,6 +47,16 @@ use utoipa::{Modify, OpenApi};
         products::approve,
         products::reject,
     ),
+    // Enums used only as query parameters are not collected automatically.
+    components(schemas(
+        muhan_catalog::catalog::Sort,
+        muhan_core::EnterpriseKind,
+        muhan_core::EnterpriseStatus,
+        muhan_core::ProductStatus,
+        muhan_core::AgencyKind,
+        muhan_core::Role,
+        muhan_core::UserStatus,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "ops", description = "Liveness and readiness"),

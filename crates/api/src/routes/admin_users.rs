@@ -19,7 +19,7 @@ pub struct UserListParams {
 }
 
 /// Users in id order, optionally by status and role (admin).
-#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_list", get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
     params(UserListParams),
     responses(
         (status = 200, body = Page<User>),
@@ -49,7 +49,7 @@ pub async fn list(
 }
 
 /// Approve a pending user (or re-activate a suspended one).
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/approve", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_approve", post, path = "/api/v1/admin/users/{id}/approve", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, body = User),
@@ -70,7 +70,7 @@ pub async fn approve(
 }
 
 /// Suspend a user: their tokens stop working at once and their refresh tokens are revoked.
-#[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_suspend", post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, body = User),

@@ -13,7 +13,7 @@ use muhan_db::write_tx;
 use serde::Serialize;
 
 /// Create an agency (admin).
-#[utoipa::path(post, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_create", post, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])),
     request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/agencies")]
@@ -31,7 +31,7 @@ pub async fn create(
 }
 
 /// Agencies in id order.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])), params(PageParams),
+#[utoipa::path(operation_id = "agencies_list", get, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = Page<Agency>), (status = 401, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies")]
 pub async fn list(
@@ -45,7 +45,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |a| a.id)))
 }
 
-#[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(operation_id = "agencies_get", get, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Agency), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{id}")]
 pub async fn get(
@@ -59,7 +59,7 @@ pub async fn get(
 }
 
 /// Edit an agency (admin).
-#[utoipa::path(patch, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(operation_id = "agencies_update", patch, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = AgencyPatch,
     responses((status = 200, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[patch("/agencies/{id}")]
@@ -78,7 +78,7 @@ pub async fn update(
 }
 
 /// Set the purchase plan of a year (admin or the agency's buyers).
-#[utoipa::path(put, path = "/api/v1/agencies/{id}/purchase-plans/{year}", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_put_plan", put, path = "/api/v1/agencies/{id}/purchase-plans/{year}", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path), ("year" = i64, Path)), request_body = PurchasePlanInput,
     responses((status = 200, body = PurchasePlan), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[put("/agencies/{id}/purchase-plans/{year}")]
@@ -102,7 +102,7 @@ pub struct PlanList {
 }
 
 /// The agency's purchase plans by year (admin or the agency's buyers).
-#[utoipa::path(get, path = "/api/v1/agencies/{id}/purchase-plans", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_plans", get, path = "/api/v1/agencies/{id}/purchase-plans", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = PlanList), (status = 403, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{id}/purchase-plans")]

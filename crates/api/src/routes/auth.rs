@@ -37,7 +37,7 @@ fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
 ///
 /// Unknown e-mail and wrong password get the same 401. Repeated failures for one e-mail or
 /// one client address are answered 429 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(operation_id = "auth_login", post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = Session),
         (status = 401, body = Problem, content_type = "application/problem+json", description = "`invalid_credentials`"),
@@ -63,7 +63,7 @@ pub async fn login(
 
 /// Rotate a refresh token: the presented token stops working and a new pair is returned.
 /// Presenting an already-rotated token revokes every token of that login.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(operation_id = "auth_refresh", post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = Session),
         (status = 401, body = Problem, content_type = "application/problem+json", description = "`unauthorized` or `token_expired`"),
@@ -83,7 +83,7 @@ pub async fn refresh(
 }
 
 /// End the login the refresh token belongs to (every token of its family is revoked).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(operation_id = "auth_logout", post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "logged out")))]
 #[post("/auth/logout")]
 pub async fn logout(
@@ -96,7 +96,7 @@ pub async fn logout(
 }
 
 /// The caller's own account: role, status and the enterprise or agency it acts for.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(operation_id = "auth_me", get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = User),
         (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -10,7 +10,7 @@ use muhan_catalog::enterprises::{self, DirectoryParams, Enterprise, EnterprisePa
 use muhan_db::write_tx;
 
 /// The directory: verified enterprises for everyone (admins: any status, `status=` filters).
-#[utoipa::path(get, path = "/api/v1/enterprises", tag = "enterprises", params(DirectoryParams),
+#[utoipa::path(operation_id = "enterprises_list", get, path = "/api/v1/enterprises", tag = "enterprises", params(DirectoryParams),
     responses((status = 200, body = Page<Enterprise>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[get("/enterprises")]
 pub async fn list(
@@ -33,7 +33,7 @@ pub async fn list(
 }
 
 /// One enterprise: verified ones for everyone, any status for its own users and admins.
-#[utoipa::path(get, path = "/api/v1/enterprises/{id}", tag = "enterprises",
+#[utoipa::path(operation_id = "enterprises_get", get, path = "/api/v1/enterprises/{id}", tag = "enterprises",
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/enterprises/{id}")]
@@ -52,7 +52,7 @@ pub async fn get(
 }
 
 /// Edit an enterprise (its own users or an admin; only admins change `kind`).
-#[utoipa::path(patch, path = "/api/v1/enterprises/{id}", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_update", patch, path = "/api/v1/enterprises/{id}", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = EnterprisePatch,
     responses(
         (status = 200, body = Enterprise),
@@ -76,7 +76,7 @@ pub async fn update(
 }
 
 /// Verify an enterprise (admin): its approved products join the catalog.
-#[utoipa::path(post, path = "/api/v1/enterprises/{id}/verify", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_verify", post, path = "/api/v1/enterprises/{id}/verify", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[post("/enterprises/{id}/verify")]
@@ -94,7 +94,7 @@ pub async fn verify(
 }
 
 /// Suspend an enterprise (admin): its products leave the catalog and cannot be ordered.
-#[utoipa::path(post, path = "/api/v1/enterprises/{id}/suspend", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_suspend", post, path = "/api/v1/enterprises/{id}/suspend", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[post("/enterprises/{id}/suspend")]

@@ -12,14 +12,14 @@ pub struct Status {
 }
 
 /// The process is alive.
-#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, body = Status)))]
+#[utoipa::path(operation_id = "ops_health", get, path = "/health", tag = "ops", responses((status = 200, body = Status)))]
 #[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Status { status: "ok" })
 }
 
 /// The database answers: 200, else 503 `service_unavailable`.
-#[utoipa::path(get, path = "/ready", tag = "ops", responses(
+#[utoipa::path(operation_id = "ops_ready", get, path = "/ready", tag = "ops", responses(
     (status = 200, body = Status),
     (status = 503, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -36,7 +36,7 @@ fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 }
 
 /// The public catalog: approved products of verified enterprises.
-#[utoipa::path(get, path = "/api/v1/products", tag = "catalog", params(CatalogParams),
+#[utoipa::path(operation_id = "products_list", get, path = "/api/v1/products", tag = "catalog", params(CatalogParams),
     responses((status = 200, body = Page<Product>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[get("/products")]
 pub async fn list(
@@ -59,7 +59,7 @@ pub async fn list(
 }
 
 /// One product: public ones for anyone, any status for its enterprise's users and admins.
-#[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalog", params(("id" = i64, Path)),
+#[utoipa::path(operation_id = "products_get", get, path = "/api/v1/products/{id}", tag = "catalog", params(("id" = i64, Path)),
     responses((status = 200, body = Product), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/products/{id}")]
 pub async fn get(
@@ -74,7 +74,7 @@ pub async fn get(
 }
 
 /// List a product for the caller's enterprise; it starts `pending_review`.
-#[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
+#[utoipa::path(operation_id = "products_create", post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
     responses(
         (status = 201, body = Product),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -96,7 +96,7 @@ pub async fn create(
 
 /// Edit a product (its enterprise). Send `If-Match: "<version>"` to refuse stale edits (412).
 /// Changing name, description, price or category of an approved product sends it back to review.
-#[utoipa::path(patch, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_update", patch, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "expected version, e.g. \"3\"")),
     request_body = ProductPatch,
     responses(
@@ -130,7 +130,7 @@ pub struct StockRequest {
 }
 
 /// Set the stock (its enterprise).
-#[utoipa::path(put, path = "/api/v1/products/{id}/stock", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_set_stock", put, path = "/api/v1/products/{id}/stock", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = StockRequest,
     responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[put("/products/{id}/stock")]
@@ -149,7 +149,7 @@ pub async fn set_stock(
 }
 
 /// Archive a product (its enterprise): it leaves the catalog for good.
-#[utoipa::path(delete, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_archive", delete, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[delete("/products/{id}")]
@@ -167,7 +167,7 @@ pub async fn archive(
 }
 
 /// Approve a product under review (admin).
-#[utoipa::path(post, path = "/api/v1/products/{id}/approve", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_approve", post, path = "/api/v1/products/{id}/approve", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`")))]
 #[post("/products/{id}/approve")]
@@ -185,7 +185,7 @@ pub async fn approve(
 }
 
 /// Reject a product under review, or withdraw an approved one (admin).
-#[utoipa::path(post, path = "/api/v1/products/{id}/reject", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_reject", post, path = "/api/v1/products/{id}/reject", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = RejectRequest,
     responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`")))]
 #[post("/products/{id}/reject")]

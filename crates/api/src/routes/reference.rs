@@ -10,7 +10,7 @@ use muhan_catalog::districts::{self, District};
 use muhan_db::write_tx;
 
 /// Districts (administrative codes) enterprises and deliveries are located in.
-#[utoipa::path(get, path = "/api/v1/districts", tag = "reference",
+#[utoipa::path(operation_id = "reference_list_districts", get, path = "/api/v1/districts", tag = "reference",
     responses((status = 200, body = Vec<District>)))]
 #[get("/districts")]
 pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -19,7 +19,7 @@ pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, 
 }
 
 /// The goods classification (물품분류번호) as a tree of root nodes.
-#[utoipa::path(get, path = "/api/v1/categories", tag = "reference",
+#[utoipa::path(operation_id = "reference_category_tree", get, path = "/api/v1/categories", tag = "reference",
     responses((status = 200, body = Vec<CategoryNode>)))]
 #[get("/categories")]
 pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -28,7 +28,7 @@ pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, A
 }
 
 /// Add a category (admin). Its code must sit one level below its parent's.
-#[utoipa::path(post, path = "/api/v1/categories", tag = "reference", security(("bearer" = [])),
+#[utoipa::path(operation_id = "reference_create_category", post, path = "/api/v1/categories", tag = "reference", security(("bearer" = [])),
     request_body = NewCategoryRequest,
     responses(
         (status = 201, body = CategoryNode),

@@ -12,7 +12,7 @@ use muhan_db::write_tx;
 
 /// Register an enterprise and its first user. The enterprise is `pending` until an admin
 /// verifies it; a refused signup leaves nothing behind.
-#[utoipa::path(post, path = "/api/v1/auth/signup/enterprise", tag = "auth",
+#[utoipa::path(operation_id = "signup_enterprise", post, path = "/api/v1/auth/signup/enterprise", tag = "auth",
     request_body = EnterpriseSignupRequest,
     responses(
         (status = 201, body = EnterpriseSignup),
@@ -35,7 +35,7 @@ pub async fn enterprise(
 }
 
 /// Register a buyer of an existing agency; `pending` until an admin approves.
-#[utoipa::path(post, path = "/api/v1/auth/signup/buyer", tag = "auth",
+#[utoipa::path(operation_id = "signup_buyer", post, path = "/api/v1/auth/signup/buyer", tag = "auth",
     request_body = BuyerSignupRequest,
     responses(
         (status = 201, body = BuyerSignup),
