@@ -21,7 +21,7 @@ pub struct TestApp {
     pub pool: DbPool,
     pub config: Config,
     db: Arc<TestDatabase>,
-    _data_dir: Arc<tempfile::TempDir>,
+    data_dir: Arc<tempfile::TempDir>,
 }
 
 /// A parsed response: status, headers and body (JSON when it is JSON).
@@ -128,7 +128,7 @@ async fn start(config: Config, db: Arc<TestDatabase>, data_dir: Arc<tempfile::Te
         pool,
         config,
         db,
-        _data_dir: data_dir,
+        data_dir,
     }
 }
 
@@ -138,7 +138,7 @@ impl TestApp {
         let mut config = self.config.clone();
         config.admin_email = None;
         config.admin_password = None;
-        start(config, self.db.clone(), self._data_dir.clone()).await
+        start(config, self.db.clone(), self.data_dir.clone()).await
     }
 
     pub fn backend(&self) -> Backend {

@@ -9,53 +9,25 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use muhan_auth::users::principal;
 use muhan_auth::TokenError;
-use muhan_core::{Actor, DomainError, Role, UserStatus};
+use muhan_core::{Actor, DomainError, UserStatus};
 
+/// An authenticated caller: a bearer token that verifies and a user who is not suspended.
+/// Derefs to the domain `Actor` (role, status, enterprise, agency) for permission checks.
 #[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub id: i64,
-    pub role: Role,
-    pub status: UserStatus,
-    pub enterprise_id: Option<i64>,
-    pub agency_id: Option<i64>,
+pub struct AuthUser(pub Actor);
+
+impl std::ops::Deref for AuthUser {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
 }
 
 impl AuthUser {
-    /// The caller as domain services see it.
+    /// The caller as domain services take it.
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: self.id,
-            role: self.role,
-            status: self.status,
-            enterprise_id: self.enterprise_id,
-            agency_id: self.agency_id,
-        }
-    }
-
-    /// 403 unless the caller has one of `roles`.
-    pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(DomainError::forbidden("your role may not do this").into())
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        self.require_role(&[Role::Admin])
-    }
-
-    /// 403 for accounts still awaiting approval.
-    pub fn require_active(&self) -> Result<(), ApiError> {
-        if self.status == UserStatus::Active {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden {
-                code: "account_not_active",
-                detail: "this account awaits approval by an administrator".into(),
-            }
-            .into())
-        }
+        self.0.clone()
     }
 }
 
@@ -101,13 +73,7 @@ impl FromRequest for AuthUser {
                 .ok_or_else(|| unauthorized("the access token is not valid"))?;
             let found = muhan_db::with_conn(&state.pool, move |c| principal(c, id)).await?;
             match found {
-                Some(p) if p.status != UserStatus::Suspended => Ok(AuthUser {
-                    id: p.id,
-                    role: p.role,
-                    status: p.status,
-                    enterprise_id: p.enterprise_id,
-                    agency_id: p.agency_id,
-                }),
+                Some(actor) if actor.status != UserStatus::Suspended => Ok(AuthUser(actor)),
                 _ => Err(unauthorized("this account cannot be used")),
             }
         })

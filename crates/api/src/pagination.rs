@@ -1,11 +1,19 @@
 //! `?limit=&cursor=` paging and the `{items, next_cursor}` list body.
 
-use base64::Engine;
-use muhan_core::DomainError;
+use muhan_core::{cursor, DomainError};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
+
+/// The page size asked for: default 20, capped at 100, at least 1.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, DomainError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if n < 1 => Err(DomainError::invalid("limit", "must be at least 1")),
+        Some(n) => Ok(n.min(MAX_LIMIT)),
+    }
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct PageParams {
@@ -17,42 +25,13 @@ pub struct PageParams {
 
 impl PageParams {
     pub fn limit(&self) -> Result<i64, DomainError> {
-        match self.limit {
-            None => Ok(DEFAULT_LIMIT),
-            Some(n) if n < 1 => Err(DomainError::invalid("limit", "must be at least 1")),
-            Some(n) => Ok(n.min(MAX_LIMIT)),
-        }
+        page_limit(self.limit)
     }
 
     /// The id the previous page ended at, for lists paged in id order.
     pub fn after_id(&self) -> Result<Option<i64>, DomainError> {
-        self.cursor.as_deref().map(decode_id_cursor).transpose()
+        self.cursor.as_deref().map(cursor::decode).transpose()
     }
-}
-
-const ENGINE: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-pub fn encode_cursor(raw: &str) -> String {
-    ENGINE.encode(raw)
-}
-
-pub fn decode_cursor(cursor: &str) -> Result<String, DomainError> {
-    ENGINE
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| DomainError::invalid("cursor", "not a cursor returned by this API"))
-}
-
-pub fn encode_id_cursor(id: i64) -> String {
-    encode_cursor(&format!("id:{id}"))
-}
-
-fn decode_id_cursor(cursor: &str) -> Result<i64, DomainError> {
-    decode_cursor(cursor)?
-        .strip_prefix("id:")
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| DomainError::invalid("cursor", "not a cursor returned by this API"))
 }
 
 /// A page of a list.
@@ -67,7 +46,7 @@ impl<T> Page<T> {
     /// A page of an id-ordered list; `more` tells whether items follow.
     pub fn by_id(items: Vec<T>, more: bool, id_of: impl Fn(&T) -> i64) -> Self {
         let next_cursor = if more {
-            items.last().map(|last| encode_id_cursor(id_of(last)))
+            items.last().map(|last| cursor::encode(&id_of(last)))
         } else {
             None
         };
@@ -83,7 +62,7 @@ mod tests {
     fn id_cursor_round_trip_and_garbage() {
         let params = PageParams {
             limit: Some(500),
-            cursor: Some(encode_id_cursor(77)),
+            cursor: Some(cursor::encode(&77i64)),
         };
         assert_eq!(params.after_id().ok(), Some(Some(77)));
         assert_eq!(params.limit().ok(), Some(MAX_LIMIT));

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use muhan_core::{clock, stored, DomainError, DomainResult, Email, Role, UserStatus};
+use muhan_core::{clock, stored, Actor, DomainError, DomainResult, Email, Role, UserStatus};
 use muhan_db::schema::users;
 use muhan_db::DbConn;
 use serde::Serialize;
@@ -218,18 +218,9 @@ pub fn ensure_admin(conn: &mut DbConn, email: &Email, password_hash: &str) -> Do
     Ok(true)
 }
 
-/// The identity and standing of the caller of a request, re-read on every request so that a
+/// The caller of a request as domain services see it, re-read on every request so that a
 /// suspension takes effect at once.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub id: i64,
-    pub role: Role,
-    pub status: UserStatus,
-    pub enterprise_id: Option<i64>,
-    pub agency_id: Option<i64>,
-}
-
-pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Principal>> {
+pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Actor>> {
     type Row = (String, String, Option<i64>, Option<i64>);
     let row: Option<Row> = users::table
         .find(id)
@@ -242,8 +233,8 @@ pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Principal>> 
         .first(conn)
         .optional()?;
     row.map(|(role, status, enterprise_id, agency_id)| {
-        Ok(Principal {
-            id,
+        Ok(Actor {
+            user_id: id,
             role: stored(&role)?,
             status: stored(&status)?,
             enterprise_id,

@@ -1,10 +1,11 @@
 //! The public catalog: approved products of verified enterprises, filtered, searched (Korean
 //! aware) and sorted, paged with keyset cursors that never skip or repeat an item.
 
+use crate::categories;
 use crate::products::{into_view, joined_columns, Joined, Product};
 use crate::search::{self, Columns, TextQuery};
-use crate::{categories, cursor};
 use diesel::prelude::*;
+use muhan_core::cursor;
 use muhan_core::{
     Actor, DomainError, DomainResult, EnterpriseKind, EnterpriseStatus, ProductStatus,
 };
@@ -162,11 +163,9 @@ pub fn list(
         Sort::PriceDesc => query.order((p::price_won.desc(), p::id.asc())),
         Sort::Newest => query.order(p::id.desc()),
     };
-    let rows: Vec<Joined> = query.limit(limit + 1).load(conn)?;
-    let more = rows.len() as i64 > limit;
+    let (rows, more) = cursor::split_page(query.limit(limit + 1).load::<Joined>(conn)?, limit);
     let items: Vec<Product> = rows
         .into_iter()
-        .take(limit as usize)
         .map(|row| into_view(row, privileged))
         .collect::<DomainResult<_>>()?;
     let next = match (more, items.last()) {

@@ -1,13 +1,14 @@
 //! Member enterprises: registration data, verification by the co-op, the public directory.
 
+use crate::districts;
 use crate::search::{self, TextQuery};
-use crate::{cursor, districts};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use muhan_core::cursor;
 use muhan_core::search_text::{chosung, grams, normalize};
 use muhan_core::{
-    bounded_text, clock, in_range, phone, stored, Actor, BizRegNo, DomainError, DomainResult,
-    EnterpriseKind, EnterpriseStatus, FieldErrors,
+    clock, in_range, stored, Actor, BizRegNo, DomainError, DomainResult, EnterpriseKind,
+    EnterpriseStatus, FieldErrors,
 };
 use muhan_db::schema::enterprises as e;
 use muhan_db::DbConn;
@@ -114,6 +115,30 @@ pub struct NewEnterprise {
 
 const MAX_EMPLOYEES: i64 = 1_000_000;
 
+/// The rules of each enterprise field, shared by signup and editing.
+mod rules {
+    use muhan_core::{bounded_text, values, ParseError};
+
+    pub fn name(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 1, 100)
+    }
+    pub fn district(v: &str) -> Result<String, ParseError> {
+        values::district_code(v)
+    }
+    pub fn representative(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 1, 50)
+    }
+    pub fn phone(v: &str) -> Result<String, ParseError> {
+        values::phone(v)
+    }
+    pub fn address(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 1, 200)
+    }
+    pub fn description(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 0, 2000)
+    }
+}
+
 fn check_headcount(
     errors: &mut FieldErrors,
     prefix: &str,
@@ -142,22 +167,19 @@ impl EnterpriseInput {
     /// Parses every field, collecting all problems under `prefix` (e.g. `enterprise.`).
     pub fn parse(&self, prefix: &str, errors: &mut FieldErrors) -> Option<NewEnterprise> {
         let f = |name: &str| format!("{prefix}{name}");
-        let name = errors.check(&f("name"), bounded_text(&self.name, 1, 100));
+        let name = errors.check(&f("name"), rules::name(&self.name));
         let biz_reg_no = errors.check(&f("biz_reg_no"), BizRegNo::parse(&self.biz_reg_no));
         let kind = errors.check(&f("kind"), self.kind.parse::<EnterpriseKind>());
-        let district = errors.check(
-            &f("district"),
-            muhan_core::values::district_code(&self.district),
-        );
+        let district = errors.check(&f("district"), rules::district(&self.district));
         let representative = errors.check(
             &f("representative"),
-            bounded_text(&self.representative, 1, 50),
+            rules::representative(&self.representative),
         );
-        let phone = errors.check(&f("phone"), phone(&self.phone));
-        let address = errors.check(&f("address"), bounded_text(&self.address, 1, 200));
+        let phone = errors.check(&f("phone"), rules::phone(&self.phone));
+        let address = errors.check(&f("address"), rules::address(&self.address));
         let description = errors.check(
             &f("description"),
-            bounded_text(self.description.as_deref().unwrap_or(""), 0, 2000),
+            rules::description(self.description.as_deref().unwrap_or("")),
         );
         check_headcount(errors, prefix, self.employees, self.vulnerable_employees);
         Some(NewEnterprise {
@@ -322,11 +344,9 @@ pub fn list(
         }
         query = query.order(e::id.asc());
     }
-    let rows: Vec<Row> = query.limit(limit + 1).load(conn)?;
-    let more = rows.len() as i64 > limit;
+    let (rows, more) = cursor::split_page(query.limit(limit + 1).load::<Row>(conn)?, limit);
     let items: Vec<Enterprise> = rows
         .into_iter()
-        .take(limit as usize)
         .map(Row::into_view)
         .collect::<DomainResult<_>>()?;
     let next = match (more, items.last()) {
@@ -375,7 +395,7 @@ pub fn update(
     let name = patch
         .name
         .as_deref()
-        .and_then(|v| errors.check("name", bounded_text(v, 1, 100)));
+        .and_then(|v| errors.check("name", rules::name(v)));
     let kind = patch
         .kind
         .as_deref()
@@ -386,23 +406,23 @@ pub fn update(
     let district = patch
         .district
         .as_deref()
-        .and_then(|v| errors.check("district", muhan_core::values::district_code(v)));
+        .and_then(|v| errors.check("district", rules::district(v)));
     let representative = patch
         .representative
         .as_deref()
-        .and_then(|v| errors.check("representative", bounded_text(v, 1, 50)));
+        .and_then(|v| errors.check("representative", rules::representative(v)));
     let phone_no = patch
         .phone
         .as_deref()
-        .and_then(|v| errors.check("phone", phone(v)));
+        .and_then(|v| errors.check("phone", rules::phone(v)));
     let address = patch
         .address
         .as_deref()
-        .and_then(|v| errors.check("address", bounded_text(v, 1, 200)));
+        .and_then(|v| errors.check("address", rules::address(v)));
     let description = patch
         .description
         .as_deref()
-        .and_then(|v| errors.check("description", bounded_text(v, 0, 2000)));
+        .and_then(|v| errors.check("description", rules::description(v)));
     let employees = patch.employees.or(current.employees);
     let vulnerable = patch.vulnerable_employees.or(current.vulnerable_employees);
     check_headcount(&mut errors, "", employees, vulnerable);

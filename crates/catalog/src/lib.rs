@@ -9,5 +9,3 @@ pub mod enterprises;
 pub mod products;
 pub mod search;
 pub mod signup;
-
-mod cursor;

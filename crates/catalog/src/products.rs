@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::search_text::{chosung, grams, normalize};
 use muhan_core::{
-    bounded_text, clock, in_range, price_won, stored, Actor, DomainError, DomainResult,
-    EnterpriseKind, EnterpriseStatus, FieldErrors, ProductStatus,
+    bounded_text, clock, stored, Actor, DomainError, DomainResult, EnterpriseKind,
+    EnterpriseStatus, FieldErrors, ProductStatus,
 };
 use muhan_db::schema::{enterprises as e, products as p};
 use muhan_db::DbConn;
@@ -69,14 +69,10 @@ pub(crate) struct Row {
 pub(crate) type Joined = (Row, (String, String, String, String));
 
 pub(crate) fn joined_columns() -> (
-    diesel::helper_types::AsSelect<Row, muhan_catalog_backend::Db>,
+    diesel::helper_types::AsSelect<Row, crate::search::Db>,
     (e::name, e::kind, e::district, e::status),
 ) {
     (Row::as_select(), (e::name, e::kind, e::district, e::status))
-}
-
-mod muhan_catalog_backend {
-    pub type Db = <muhan_db::DbConn as diesel::Connection>::Backend;
 }
 
 pub(crate) fn into_view(
@@ -162,7 +158,36 @@ struct ParsedProduct {
     lead_time_days: i64,
 }
 
-fn required<T: Copy>(errors: &mut FieldErrors, field: &str, value: Option<T>) -> Option<T> {
+/// The rules of each product field, shared by creation and editing.
+mod rules {
+    use super::MAX_QUANTITY;
+    use muhan_core::{bounded_text, in_range, price_won, ParseError};
+
+    pub fn name(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 1, 200)
+    }
+    pub fn description(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 0, 5000)
+    }
+    pub fn unit(v: &str) -> Result<String, ParseError> {
+        bounded_text(v, 1, 20)
+    }
+    pub fn price(v: i64) -> Result<i64, ParseError> {
+        price_won(v)
+    }
+    pub fn min_order_qty(v: i64) -> Result<i64, ParseError> {
+        in_range(v, 1, MAX_QUANTITY)
+    }
+    pub fn stock(v: i64) -> Result<i64, ParseError> {
+        in_range(v, 0, MAX_QUANTITY)
+    }
+    pub fn lead_time_days(v: i64) -> Result<i64, ParseError> {
+        in_range(v, 0, 365)
+    }
+}
+
+/// `value`, or a "required" error for `field`.
+fn required<T>(errors: &mut FieldErrors, field: &str, value: Option<T>) -> Option<T> {
     if value.is_none() {
         errors.push(field, "is required");
     }
@@ -172,65 +197,38 @@ fn required<T: Copy>(errors: &mut FieldErrors, field: &str, value: Option<T>) ->
 impl ProductInput {
     fn parse(&self) -> DomainResult<ParsedProduct> {
         let mut errors = FieldErrors::new();
-        let category_id = required(&mut errors, "category_id", self.category_id);
-        let name = match &self.name {
-            Some(v) => errors.check("name", bounded_text(v, 1, 200)),
-            None => {
-                errors.push("name", "is required");
-                None
-            }
-        };
-        let description = errors.check(
+        let e = &mut errors;
+        let category_id = required(e, "category_id", self.category_id);
+        let name =
+            required(e, "name", self.name.as_deref()).and_then(|v| e.check("name", rules::name(v)));
+        let description = e.check(
             "description",
-            bounded_text(self.description.as_deref().unwrap_or(""), 0, 5000),
+            rules::description(self.description.as_deref().unwrap_or("")),
         );
-        let unit = match &self.unit {
-            Some(v) => errors.check("unit", bounded_text(v, 1, 20)),
-            None => {
-                errors.push("unit", "is required");
-                None
-            }
-        };
-        let price = required(&mut errors, "price_won", self.price_won)
-            .and_then(|v| errors.check("price_won", price_won(v)));
-        let min_order_qty = required(&mut errors, "min_order_qty", self.min_order_qty)
-            .and_then(|v| errors.check("min_order_qty", in_range(v, 1, MAX_QUANTITY)));
-        let stock = required(&mut errors, "stock", self.stock)
-            .and_then(|v| errors.check("stock", in_range(v, 0, MAX_QUANTITY)));
-        let lead_time_days = required(&mut errors, "lead_time_days", self.lead_time_days)
-            .and_then(|v| errors.check("lead_time_days", in_range(v, 0, 365)));
+        let unit =
+            required(e, "unit", self.unit.as_deref()).and_then(|v| e.check("unit", rules::unit(v)));
+        let price_won = required(e, "price_won", self.price_won)
+            .and_then(|v| e.check("price_won", rules::price(v)));
+        let min_order_qty = required(e, "min_order_qty", self.min_order_qty)
+            .and_then(|v| e.check("min_order_qty", rules::min_order_qty(v)));
+        let stock =
+            required(e, "stock", self.stock).and_then(|v| e.check("stock", rules::stock(v)));
+        let lead_time_days = required(e, "lead_time_days", self.lead_time_days)
+            .and_then(|v| e.check("lead_time_days", rules::lead_time_days(v)));
         errors.finish("validation_failed")?;
-        match (
-            category_id,
-            name,
-            description,
-            unit,
-            price,
-            min_order_qty,
-            stock,
-            lead_time_days,
-        ) {
-            (
-                Some(category_id),
-                Some(name),
-                Some(description),
-                Some(unit),
-                Some(price_won),
-                Some(min_order_qty),
-                Some(stock),
-                Some(lead_time_days),
-            ) => Ok(ParsedProduct {
-                category_id,
-                name,
-                description,
-                unit,
-                price_won,
-                min_order_qty,
-                stock,
-                lead_time_days,
-            }),
-            _ => Err(DomainError::internal("unreachable: fields were checked")),
-        }
+        let parsed = (|| {
+            Some(ParsedProduct {
+                category_id: category_id?,
+                name: name?,
+                description: description?,
+                unit: unit?,
+                price_won: price_won?,
+                min_order_qty: min_order_qty?,
+                stock: stock?,
+                lead_time_days: lead_time_days?,
+            })
+        })();
+        parsed.ok_or_else(|| DomainError::internal("unreachable: fields were checked"))
     }
 }
 
@@ -355,27 +353,28 @@ pub fn update(
         ));
     }
     let mut errors = FieldErrors::new();
+    let e = &mut errors;
     let name = patch
         .name
         .as_deref()
-        .and_then(|v| errors.check("name", bounded_text(v, 1, 200)));
+        .and_then(|v| e.check("name", rules::name(v)));
     let description = patch
         .description
         .as_deref()
-        .and_then(|v| errors.check("description", bounded_text(v, 0, 5000)));
+        .and_then(|v| e.check("description", rules::description(v)));
     let unit = patch
         .unit
         .as_deref()
-        .and_then(|v| errors.check("unit", bounded_text(v, 1, 20)));
+        .and_then(|v| e.check("unit", rules::unit(v)));
     let price = patch
         .price_won
-        .and_then(|v| errors.check("price_won", price_won(v)));
+        .and_then(|v| e.check("price_won", rules::price(v)));
     let min_order_qty = patch
         .min_order_qty
-        .and_then(|v| errors.check("min_order_qty", in_range(v, 1, MAX_QUANTITY)));
+        .and_then(|v| e.check("min_order_qty", rules::min_order_qty(v)));
     let lead_time_days = patch
         .lead_time_days
-        .and_then(|v| errors.check("lead_time_days", in_range(v, 0, 365)));
+        .and_then(|v| e.check("lead_time_days", rules::lead_time_days(v)));
     errors.finish("validation_failed")?;
     if let Some(category_id) = patch.category_id {
         require_category(conn, category_id)?;
@@ -425,7 +424,7 @@ pub fn update(
 
 /// Sets the stock (owner only). Stock is not part of `version`: orders change it all the time.
 pub fn set_stock(conn: &mut DbConn, actor: &Actor, id: i64, stock: i64) -> DomainResult<Product> {
-    let stock = in_range(stock, 0, MAX_QUANTITY).map_err(|e| DomainError::invalid("stock", e.0))?;
+    let stock = rules::stock(stock).map_err(|e| DomainError::invalid("stock", e.0))?;
     let (row, _) = load_owned(conn, actor, id)?;
     if row.status == ProductStatus::Archived.as_str() {
         return Err(DomainError::conflict(

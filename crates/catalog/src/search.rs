@@ -99,67 +99,49 @@ pub fn matches<QS: 'static>(cols: &Columns, q: &TextQuery, backend: Backend) -> 
     }
 }
 
-fn rank_sql(cols: &Columns, q: &TextQuery) -> (String, [String; 3]) {
+/// The column relevance looks at, and the values it is compared with: exact, prefix pattern,
+/// contains pattern.
+fn rank_inputs(cols: &Columns, q: &TextQuery) -> (&'static str, [String; 3]) {
     let column = match q {
         TextQuery::Text(_) => cols.name,
         TextQuery::Chosung(_) => cols.chosung,
     };
-    let needle = q.needle();
+    let contains = like_pattern(q.needle());
     let prefix = format!(
         "{}%",
-        like_pattern(needle)
-            .trim_start_matches('%')
-            .trim_end_matches('%')
+        contains.trim_start_matches('%').trim_end_matches('%')
     );
-    (
-        format!(
-            "(CASE WHEN {column} = $1 THEN 4 WHEN {column} LIKE $2 ESCAPE '\\' THEN 3 \
-             WHEN {column} LIKE $3 ESCAPE '\\' THEN 2 ELSE 1 END)"
-        ),
-        [needle.to_owned(), prefix, like_pattern(needle)],
-    )
+    (column, [q.needle().to_owned(), prefix, contains])
 }
 
-/// Splits a rank template at its `$1`, `$2`, `$3` placeholders.
-fn split3(template: &str) -> (&str, &str, &str, &str) {
-    let (head, rest) = template.split_once("$1").unwrap_or((template, ""));
-    let (mid1, rest) = rest.split_once("$2").unwrap_or((rest, ""));
-    let (mid2, tail) = rest.split_once("$3").unwrap_or((rest, ""));
-    (head, mid1, mid2, tail)
+/// `{before}(CASE … 4/3/2/1 … END){after}` typed `$st`, with the three values bound.
+macro_rules! rank_case {
+    ($st:ty, $before:expr, $column:expr, $values:expr, $after:expr) => {
+        sql::<$st>(&format!("{}(CASE WHEN {} = ", $before, $column))
+            .bind::<Text, _>($values[0].clone())
+            .sql(&format!(" THEN 4 WHEN {} LIKE ", $column))
+            .bind::<Text, _>($values[1].clone())
+            .sql(&format!(" ESCAPE '\\' THEN 3 WHEN {} LIKE ", $column))
+            .bind::<Text, _>($values[2].clone())
+            .sql(&format!(" ESCAPE '\\' THEN 2 ELSE 1 END){}", $after))
+    };
 }
 
 /// The relevance of a row (4 exact name, 3 name prefix, 2 name contains, 1 elsewhere).
 pub fn rank<QS: 'static>(cols: &Columns, q: &TextQuery) -> BoxedRank<QS> {
-    let (template, [v1, v2, v3]) = rank_sql(cols, q);
-    let (head, mid1, mid2, tail) = split3(&template);
-    Box::new(
-        sql::<BigInt>(head)
-            .bind::<Text, _>(v1)
-            .sql(mid1)
-            .bind::<Text, _>(v2)
-            .sql(mid2)
-            .bind::<Text, _>(v3)
-            .sql(tail),
-    )
+    let (column, values) = rank_inputs(cols, q);
+    Box::new(rank_case!(BigInt, "", column, values, ""))
 }
 
 /// Keyset condition for paging by (rank DESC, id ASC) after (`rank`, `id`):
 /// `r < :rank OR (r = :rank AND id > :id)`.
 pub fn after_rank<QS: 'static>(cols: &Columns, q: &TextQuery, rank: i64, id: i64) -> BoxedBool<QS> {
-    let (template, values) = rank_sql(cols, q);
-    let (head, mid1, mid2, tail) = split3(&template);
-    let compare = |op: &str| {
-        sql::<Bool>(&format!("({head}"))
-            .bind::<Text, _>(values[0].clone())
-            .sql(mid1)
-            .bind::<Text, _>(values[1].clone())
-            .sql(mid2)
-            .bind::<Text, _>(values[2].clone())
-            .sql(&format!("{tail} {op} "))
-            .bind::<BigInt, _>(rank)
-    };
-    let below = compare("<").sql(")");
-    let tied_after = compare("=")
+    let (column, values) = rank_inputs(cols, q);
+    let below = rank_case!(Bool, "(", column, values, " < ")
+        .bind::<BigInt, _>(rank)
+        .sql(")");
+    let tied_after = rank_case!(Bool, "(", column, values, " = ")
+        .bind::<BigInt, _>(rank)
         .sql(&format!(" AND {} > ", cols.id))
         .bind::<BigInt, _>(id)
         .sql(")");

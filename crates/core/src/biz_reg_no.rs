@@ -55,10 +55,6 @@ impl BizRegNo {
         }
         Ok(Self(d))
     }
-
-    pub fn as_string(&self) -> String {
-        self.to_string()
-    }
 }
 
 impl fmt::Display for BizRegNo {

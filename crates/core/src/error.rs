@@ -94,20 +94,6 @@ impl DomainError {
     pub fn internal(err: impl fmt::Display) -> Self {
         Self::Internal(err.to_string())
     }
-
-    /// Prefixes every field path with `prefix.` (for nested request objects).
-    pub fn nested_in(self, prefix: &str) -> Self {
-        match self {
-            Self::Validation { code, errors } => Self::Validation {
-                code,
-                errors: errors
-                    .into_iter()
-                    .map(|e| FieldError::new(format!("{prefix}.{}", e.field), e.message))
-                    .collect(),
-            },
-            other => other,
-        }
-    }
 }
 
 impl From<diesel::result::Error> for DomainError {
@@ -142,10 +128,6 @@ impl FieldErrors {
 
     pub fn push(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// Whether `field` has a recorded problem.

@@ -20,19 +20,6 @@ text_enum! {
     }
 }
 
-impl EnterpriseKind {
-    pub fn label_ko(self) -> &'static str {
-        match self {
-            Self::SocialEnterprise => "사회적기업",
-            Self::PreliminarySocialEnterprise => "예비사회적기업",
-            Self::Cooperative => "협동조합",
-            Self::SocialCooperative => "사회적협동조합",
-            Self::VillageEnterprise => "마을기업",
-            Self::SelfSufficiencyEnterprise => "자활기업",
-        }
-    }
-}
-
 text_enum! {
     /// `pending` until an admin verifies the enterprise; `suspended` takes its products out of
     /// the catalog.

@@ -52,6 +52,7 @@ pub mod serde_utc {
 }
 
 pub mod biz_reg_no;
+pub mod cursor;
 pub mod kinds;
 pub mod search_text;
 

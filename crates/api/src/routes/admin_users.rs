@@ -86,7 +86,7 @@ pub async fn suspend(
 ) -> Result<HttpResponse, ApiError> {
     user.require_admin()?;
     let id = id.into_inner();
-    let actor = user.id;
+    let actor = user.user_id;
     let suspended = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| users::suspend(c, actor, id))
     })

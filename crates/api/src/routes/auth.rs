@@ -103,6 +103,6 @@ pub async fn logout(
     ))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
-    let me = muhan_db::with_conn(&state.pool, move |c| users::get(c, user.id)).await?;
+    let me = muhan_db::with_conn(&state.pool, move |c| users::get(c, user.user_id)).await?;
     Ok(HttpResponse::Ok().json(me))
 }

@@ -3,7 +3,7 @@
 use crate::auth_user::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::json::Json;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{page_limit, Page};
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use muhan_catalog::enterprises::{self, DirectoryParams, Enterprise, EnterprisePatch};
@@ -19,11 +19,7 @@ pub async fn list(
     params: web::Query<DirectoryParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
-    let limit = PageParams {
-        limit: params.limit,
-        cursor: None,
-    }
-    .limit()?;
+    let limit = page_limit(params.limit)?;
     let actor = caller.actor();
     let (items, next_cursor) = muhan_db::with_conn(&state.pool, move |c| {
         enterprises::list(c, actor.as_ref(), &params, limit)

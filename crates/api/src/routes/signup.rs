@@ -6,9 +6,19 @@ use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use muhan_auth::password;
 use muhan_catalog::signup::{
-    self, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
+    self, Account, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
 };
 use muhan_db::write_tx;
+
+/// Hashes the new password on the blocking pool, before any connection or transaction is
+/// taken: argon2 is slow by design.
+async fn hash_password(account: Account) -> Result<(Account, String), ApiError> {
+    Ok(muhan_db::run_blocking(move || {
+        let hash = password::hash(&account.password)?;
+        Ok((account, hash))
+    })
+    .await?)
+}
 
 /// Register an enterprise and its first user. The enterprise is `pending` until an admin
 /// verifies it; a refused signup leaves nothing behind.
@@ -25,9 +35,8 @@ pub async fn enterprise(
     body: Json<EnterpriseSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (account, new) = body.into_inner().parse()?;
+    let (account, hash) = hash_password(account).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
-        // Hash first: argon2 is slow and must not hold the write transaction.
-        let hash = password::hash(&account.password)?;
         write_tx(c, |c| signup::enterprise(c, &account, &hash, &new))
     })
     .await?;
@@ -48,10 +57,9 @@ pub async fn buyer(
     body: Json<BuyerSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    let account = req.parse()?;
+    let (account, hash) = hash_password(req.parse()?).await?;
     let agency_id = req.agency_id;
     let created = muhan_db::with_conn(&state.pool, move |c| {
-        let hash = password::hash(&account.password)?;
         write_tx(c, |c| signup::buyer(c, &account, &hash, agency_id))
     })
     .await?;
