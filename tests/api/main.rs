@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod edge;
+mod enterprises;
 mod multi_instance;
 mod ops;
 mod signup;
