@@ -8,6 +8,7 @@ mod edge;
 mod enterprises;
 mod multi_instance;
 mod ops;
+mod orders;
 mod signup;
 mod tokens;
 mod users_admin;

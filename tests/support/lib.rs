@@ -410,3 +410,107 @@ pub async fn collect_pages(app: &TestApp, path: &str, token: Option<&str>) -> Ve
     }
     panic!("paging did not end");
 }
+
+/// A small marketplace: an agency with an active buyer, and verified enterprises with
+/// approved products.
+pub struct Market {
+    pub agency_id: i64,
+    pub buyer: String,
+    pub buyer_id: i64,
+    pub admin: String,
+    /// (enterprise, product ids)
+    pub sellers: Vec<(TestEnterprise, Vec<i64>)>,
+}
+
+impl TestApp {
+    /// Creates an agency and an approved buyer of it; returns (agency id, buyer token, buyer id).
+    pub async fn agency_with_buyer(&self, name: &str, email: &str) -> (i64, String, i64) {
+        let admin = self.admin_token().await;
+        let agency = self
+            .post(
+                "/api/v1/agencies",
+                Some(&admin),
+                &json!({"name": name, "kind": "local_government", "district": "27110"}),
+            )
+            .await
+            .expect(201);
+        let agency_id = agency["id"].as_i64().unwrap();
+        let signup = self
+            .post(
+                "/api/v1/auth/signup/buyer",
+                None,
+                &json!({"email": email, "password": "buyer-password-1", "display_name": "구매담당", "agency_id": agency_id}),
+            )
+            .await
+            .expect(201);
+        let buyer_id = signup["user"]["id"].as_i64().unwrap();
+        self.post(
+            &format!("/api/v1/admin/users/{buyer_id}/approve"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await
+        .expect(200);
+        (
+            agency_id,
+            token_of(&self.session(email, "buyer-password-1").await),
+            buyer_id,
+        )
+    }
+
+    /// Three verified enterprises (social_enterprise, cooperative, village_enterprise), each
+    /// with `per_seller` approved products priced `price_won` with `stock` units.
+    pub async fn market(&self, per_seller: usize, price_won: i64, stock: i64) -> Market {
+        let (agency_id, buyer, buyer_id) = self
+            .agency_with_buyer("대구광역시청", "buyer@daegu.test")
+            .await;
+        let category = self.category("50201706").await;
+        let mut sellers = Vec::new();
+        for (i, kind) in ["social_enterprise", "cooperative", "village_enterprise"]
+            .iter()
+            .enumerate()
+        {
+            let seller = self
+                .enterprise(&format!("판매기업{i}"), 100 + i as u32, kind, "27110", true)
+                .await;
+            let mut products = Vec::new();
+            for j in 0..per_seller {
+                let body = product_body(
+                    category,
+                    &format!("상품 {i}-{j}"),
+                    price_won,
+                    json!({"stock": stock}),
+                );
+                products.push(self.product(&seller, body, true).await);
+            }
+            sellers.push((seller, products));
+        }
+        Market {
+            agency_id,
+            buyer,
+            buyer_id,
+            admin: self.admin_token().await,
+            sellers,
+        }
+    }
+
+    /// POSTs an order with an Idempotency-Key.
+    pub async fn order(&self, token: &str, key: &str, body: &Value) -> Reply {
+        let req = self
+            .client
+            .post(self.url("/api/v1/orders"))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(body);
+        into_reply(req.send().await.expect("request sent")).await
+    }
+}
+
+/// An order body for `(product id, quantity)` lines, delivered tomorrow.
+pub fn order_body(lines: &[(i64, i64)]) -> Value {
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    json!({
+        "lines": lines.iter().map(|(p, q)| json!({"product_id": p, "quantity": q})).collect::<Vec<_>>(),
+        "delivery": {"address": "대구광역시 중구 공평로 88", "district": "27110", "requested_date": tomorrow},
+    })
+}

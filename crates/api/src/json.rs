@@ -94,7 +94,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// Deserializes `body`, reporting where it went wrong.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    serde_path_to_error::deserialize(de).map_err(problem_of)
+}
+
+/// Deserializes an already parsed JSON value (when the raw value is needed too, e.g. to
+/// fingerprint an idempotent request), with the same field reporting as `parse`.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, DomainError> {
+    serde_path_to_error::deserialize(value).map_err(problem_of)
+}
+
+fn problem_of(err: serde_path_to_error::Error<serde_json::Error>) -> DomainError {
+    {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
@@ -116,7 +126,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
                 errors: vec![FieldError::new("body", format!("not valid JSON: {inner}"))],
             },
         }
-    })
+    }
 }
 
 /// The field a serde message is about. For an unknown field `path` already ends with it; for

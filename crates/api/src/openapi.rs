@@ -1,6 +1,8 @@
 //! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations.
 
-use crate::routes::{admin_users, agencies, auth, enterprises, ops, products, reference, signup};
+use crate::routes::{
+    admin_users, agencies, auth, enterprises, ops, orders, products, reference, signup,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -46,6 +48,21 @@ use utoipa::{Modify, OpenApi};
         products::archive,
         products::approve,
         products::reject,
+        orders::place,
+        orders::list,
+        orders::get,
+        orders::events,
+        orders::cancel,
+        orders::accept,
+        orders::reject,
+        orders::ship,
+        orders::deliver,
+        orders::inspect,
+        orders::claim_payment,
+        orders::mark_paid,
+        orders::settle,
+        orders::list_fulfillments,
+        orders::settlements,
     ),
     // Enums used only as query parameters are not collected automatically.
     components(schemas(
@@ -56,6 +73,8 @@ use utoipa::{Modify, OpenApi};
         muhan_core::AgencyKind,
         muhan_core::Role,
         muhan_core::UserStatus,
+        muhan_orders::lifecycle::FulfillmentStatus,
+        muhan_orders::queries::Overdue,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -66,6 +85,7 @@ use utoipa::{Modify, OpenApi};
         (name = "enterprises", description = "Member enterprises and the directory"),
         (name = "agencies", description = "Public agencies and purchase plans"),
         (name = "catalog", description = "Products and catalog search"),
+        (name = "orders", description = "Direct purchase, fulfillment lifecycle and settlement"),
     )
 )]
 pub struct ApiDoc;

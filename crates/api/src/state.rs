@@ -3,12 +3,14 @@
 
 use muhan_auth::{JwtKeys, LoginSettings};
 use muhan_db::DbPool;
+use muhan_orders::OrderSettings;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub jwt: JwtKeys,
     pub login: LoginSettings,
+    pub orders: OrderSettings,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a trusted

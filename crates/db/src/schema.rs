@@ -125,7 +125,88 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        order_no -> Text,
+        agency_id -> BigInt,
+        buyer_id -> BigInt,
+        contract_type -> Text,
+        status -> Text,
+        total_won -> BigInt,
+        delivery_address -> Text,
+        delivery_district -> Text,
+        requested_date -> Date,
+        note -> Nullable<Text>,
+        warnings -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fulfillments (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        enterprise_id -> BigInt,
+        enterprise_name -> Text,
+        status -> Text,
+        subtotal_won -> BigInt,
+        commission_bp -> BigInt,
+        commission_won -> BigInt,
+        reject_reason -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        inspection_due -> Nullable<Date>,
+        payment_claimed_at -> Nullable<Timestamp>,
+        payment_due -> Nullable<Date>,
+        paid_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+        settlement_won -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_lines (id) {
+        id -> BigInt,
+        fulfillment_id -> BigInt,
+        product_id -> BigInt,
+        category_id -> BigInt,
+        product_name -> Text,
+        unit -> Text,
+        unit_price_won -> BigInt,
+        quantity -> BigInt,
+        line_total_won -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        fulfillment_id -> Nullable<BigInt>,
+        actor_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<BigInt>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(fulfillments -> orders (order_id));
+diesel::joinable!(order_lines -> fulfillments (fulfillment_id));
+diesel::joinable!(order_events -> orders (order_id));
 diesel::joinable!(products -> enterprises (enterprise_id));
 diesel::joinable!(products -> categories (category_id));
 diesel::joinable!(purchase_plans -> agencies (agency_id));
@@ -142,4 +223,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_plans,
     categories,
     products,
+    orders,
+    fulfillments,
+    order_lines,
+    order_events,
+    idempotency_keys,
 );

@@ -4,6 +4,7 @@
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +42,12 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Trust `Forwarded`/`X-Forwarded-For` for the client address (behind a reverse proxy).
     pub trust_proxy_headers: bool,
+    /// The co-op's commission in basis points (300 = 3 %).
+    pub commission_bp: i64,
+    /// Private-contract limits in won by enterprise kind, overriding the defaults
+    /// (`[private_contract_limits] cooperative = 30000000`, or
+    /// `MUHAN_PRIVATE_CONTRACT_LIMITS__COOPERATIVE=30000000`).
+    pub private_contract_limits: BTreeMap<String, i64>,
 }
 
 impl Default for Config {
@@ -63,6 +70,8 @@ impl Default for Config {
             db_pool_size: 16,
             workers: None,
             trust_proxy_headers: false,
+            commission_bp: 300,
+            private_contract_limits: BTreeMap::new(),
         }
     }
 }
@@ -78,7 +87,7 @@ impl Config {
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("MUHAN_").ignore(&["CONFIG"]))
+            .merge(Env::prefixed("MUHAN_").ignore(&["CONFIG"]).split("__"))
     }
 
     /// The database URL in effect.
@@ -105,12 +114,17 @@ mod tests {
             )?;
             jail.set_env("MUHAN_LOG_LEVEL", "warn");
             jail.set_env("DATABASE_URL", "postgres://db/muhan");
+            jail.set_env("MUHAN_PRIVATE_CONTRACT_LIMITS__COOPERATIVE", "30000000");
             let cfg = Config::load(None).map_err(|e| *e)?;
             assert_eq!(cfg.bind, "0.0.0.0:9000"); // file over default
             assert_eq!(cfg.log_level, "warn"); // env over file
             assert_eq!(cfg.db_pool_size, 4);
             assert_eq!(cfg.effective_database_url(), "postgres://db/muhan");
             assert_eq!(cfg.access_token_ttl_secs, 900); // default
+            assert_eq!(
+                cfg.private_contract_limits.get("cooperative"),
+                Some(&30_000_000)
+            );
             Ok(())
         });
     }

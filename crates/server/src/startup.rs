@@ -9,8 +9,9 @@ use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::{anyhow, Context};
 use muhan_api::{build_app, AppState};
 use muhan_auth::{password, users, JwtKeys, LoginSettings, ThrottleSettings};
-use muhan_core::{Email, Password};
+use muhan_core::{Email, EnterpriseKind, Password};
 use muhan_db::{run_migrations, write_tx, DbPool, DbUrl, PoolOptions};
+use muhan_orders::OrderSettings;
 use std::net::TcpListener;
 
 pub struct Application {
@@ -49,6 +50,26 @@ pub fn create_admin(pool: &DbPool, email: &str, password_text: &str) -> anyhow::
     })?)
 }
 
+fn order_settings(config: &Config) -> anyhow::Result<OrderSettings> {
+    let mut settings = OrderSettings {
+        commission_bp: config.commission_bp,
+        ..OrderSettings::default()
+    };
+    if !(0..=10_000).contains(&config.commission_bp) {
+        anyhow::bail!("commission_bp must be between 0 and 10000");
+    }
+    for (kind, limit) in &config.private_contract_limits {
+        let kind: EnterpriseKind = kind
+            .parse()
+            .map_err(|e| anyhow!("private_contract_limits.{kind}: {e}"))?;
+        if *limit < 0 {
+            anyhow::bail!("private_contract_limits.{kind} must not be negative");
+        }
+        settings.private_contract_limits.insert(kind, *limit);
+    }
+    Ok(settings)
+}
+
 fn metrics() -> anyhow::Result<PrometheusMetrics> {
     PrometheusMetricsBuilder::new("muhan")
         .endpoint("/metrics")
@@ -77,6 +98,7 @@ impl Application {
                     window_secs: config.login_window_secs,
                 },
             },
+            orders: order_settings(config)?,
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
         };

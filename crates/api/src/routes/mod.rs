@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod auth;
 pub mod enterprises;
 pub mod ops;
+pub mod orders;
 pub mod products;
 pub mod reference;
 pub mod signup;
@@ -44,6 +45,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(products::set_stock)
             .service(products::archive)
             .service(products::approve)
-            .service(products::reject),
+            .service(products::reject)
+            .service(orders::place)
+            .service(orders::list)
+            .service(orders::get)
+            .service(orders::events)
+            .service(orders::cancel)
+            .service(orders::accept)
+            .service(orders::reject)
+            .service(orders::ship)
+            .service(orders::deliver)
+            .service(orders::inspect)
+            .service(orders::claim_payment)
+            .service(orders::mark_paid)
+            .service(orders::settle)
+            .service(orders::list_fulfillments)
+            .service(orders::settlements),
     );
 }

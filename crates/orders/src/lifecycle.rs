@@ -1,0 +1,492 @@
+//! The fulfillment state machine and the actions that move it.
+//!
+//! ```text
+//! placed → accepted → shipped → delivered → inspected → payment_claimed → paid → settled
+//! placed → rejected            delivered → returned → shipped (again)
+//! placed | accepted → cancelled (order cancel)
+//! ```
+
+use crate::create::restore_stock;
+use crate::view::{self, Fulfillment};
+use crate::OrderSettings;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use muhan_core::{bounded_text, clock, stored, text_enum, Actor, DomainError, DomainResult, Role};
+use muhan_db::schema::{fulfillments as f, order_events as ev, orders as o};
+use muhan_db::DbConn;
+use serde::Deserialize;
+
+text_enum! {
+    /// Where a fulfillment stands.
+    FulfillmentStatus {
+        Placed = "placed",
+        Accepted = "accepted",
+        Shipped = "shipped",
+        Delivered = "delivered",
+        Inspected = "inspected",
+        PaymentClaimed = "payment_claimed",
+        Paid = "paid",
+        Settled = "settled",
+        Rejected = "rejected",
+        Returned = "returned",
+        Cancelled = "cancelled",
+    }
+}
+
+/// What can be done to a fulfillment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Reject,
+    Ship,
+    Deliver,
+    /// 검수 passed.
+    InspectPass,
+    /// 검수 failed: the goods go back.
+    InspectFail,
+    ClaimPayment,
+    MarkPaid,
+    Settle,
+    Cancel,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Accept,
+        Action::Reject,
+        Action::Ship,
+        Action::Deliver,
+        Action::InspectPass,
+        Action::InspectFail,
+        Action::ClaimPayment,
+        Action::MarkPaid,
+        Action::Settle,
+        Action::Cancel,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Accept => "accept",
+            Action::Reject => "reject",
+            Action::Ship => "ship",
+            Action::Deliver => "deliver",
+            Action::InspectPass | Action::InspectFail => "inspect",
+            Action::ClaimPayment => "claim-payment",
+            Action::MarkPaid => "mark-paid",
+            Action::Settle => "settle",
+            Action::Cancel => "cancel",
+        }
+    }
+
+    /// Who may take this action, in the role they act in for this fulfillment.
+    pub fn allowed(self, party: Party) -> bool {
+        match self {
+            Action::Accept
+            | Action::Reject
+            | Action::Ship
+            | Action::Deliver
+            | Action::ClaimPayment => party == Party::Enterprise,
+            Action::InspectPass | Action::InspectFail => party == Party::Buyer,
+            Action::MarkPaid | Action::Cancel => matches!(party, Party::Buyer | Party::Admin),
+            Action::Settle => party == Party::Admin,
+        }
+    }
+}
+
+/// How the caller relates to a fulfillment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// A user of the fulfilling enterprise.
+    Enterprise,
+    /// A buyer of the ordering agency.
+    Buyer,
+    Admin,
+}
+
+/// The state `action` leads to from `from`, or `None` when it is not a legal transition.
+pub fn next(from: FulfillmentStatus, action: Action) -> Option<FulfillmentStatus> {
+    use Action as A;
+    use FulfillmentStatus as S;
+    match (from, action) {
+        (S::Placed, A::Accept) => Some(S::Accepted),
+        (S::Placed, A::Reject) => Some(S::Rejected),
+        (S::Accepted | S::Returned, A::Ship) => Some(S::Shipped),
+        (S::Shipped, A::Deliver) => Some(S::Delivered),
+        (S::Delivered, A::InspectPass) => Some(S::Inspected),
+        (S::Delivered, A::InspectFail) => Some(S::Returned),
+        (S::Inspected, A::ClaimPayment) => Some(S::PaymentClaimed),
+        (S::PaymentClaimed, A::MarkPaid) => Some(S::Paid),
+        (S::Paid, A::Settle) => Some(S::Settled),
+        (S::Placed | S::Accepted, A::Cancel) => Some(S::Cancelled),
+        _ => None,
+    }
+}
+
+/// The order's status, derived from its fulfillments: the least advanced live one, or
+/// `cancelled`/`rejected` when none is live.
+pub fn order_status(statuses: &[FulfillmentStatus]) -> FulfillmentStatus {
+    use FulfillmentStatus as S;
+    let progress = |s: &S| match s {
+        S::Placed => 0,
+        S::Accepted => 1,
+        S::Returned => 2,
+        S::Shipped => 3,
+        S::Delivered => 4,
+        S::Inspected => 5,
+        S::PaymentClaimed => 6,
+        S::Paid => 7,
+        S::Settled => 8,
+        S::Rejected | S::Cancelled => 9,
+    };
+    match statuses.iter().min_by_key(|s| progress(s)) {
+        Some(S::Rejected | S::Cancelled) | None => {
+            if statuses.iter().all(|s| *s == S::Cancelled) {
+                S::Cancelled
+            } else {
+                S::Rejected
+            }
+        }
+        Some(live) => *live,
+    }
+}
+
+/// The caller's relation to a fulfillment of `enterprise_id` in an order of `agency_id`;
+/// `None` means the fulfillment is not visible to them (404).
+pub fn party_of(actor: &Actor, enterprise_id: i64, agency_id: i64) -> Option<Party> {
+    match actor.role {
+        Role::Admin => Some(Party::Admin),
+        Role::Enterprise if actor.enterprise_id == Some(enterprise_id) => Some(Party::Enterprise),
+        Role::Buyer if actor.agency_id == Some(agency_id) => Some(Party::Buyer),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectRequest {
+    /// `true`: accepted (→ `inspected`); `false`: returned to the enterprise (→ `returned`).
+    pub passed: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Queryable)]
+struct Target {
+    order_id: i64,
+    enterprise_id: i64,
+    status: String,
+    subtotal_won: i64,
+    commission_won: i64,
+    agency_id: i64,
+}
+
+fn load_target(conn: &mut DbConn, id: i64) -> DomainResult<Target> {
+    f::table
+        .inner_join(o::table)
+        .filter(f::id.eq(id))
+        .select((
+            f::order_id,
+            f::enterprise_id,
+            f::status,
+            f::subtotal_won,
+            f::commission_won,
+            o::agency_id,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("fulfillment".into()))
+}
+
+fn invalid_transition(from: FulfillmentStatus, action: Action) -> DomainError {
+    DomainError::conflict(
+        "invalid_transition",
+        format!("cannot {} a fulfillment that is {from}", action.name()),
+    )
+}
+
+/// One change of a fulfillment's state, as it is recorded in the event log.
+pub(crate) struct Change<'a> {
+    pub actor_id: i64,
+    pub order_id: i64,
+    pub fulfillment_id: i64,
+    /// `None` when the fulfillment is created.
+    pub from: Option<FulfillmentStatus>,
+    pub to: FulfillmentStatus,
+    pub note: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
+/// Records one transition: the conditional update (so a concurrent transition cannot slip in
+/// between), the event, and the order's derived status.
+pub(crate) fn transition(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
+    let from = change.from.map_or("", FulfillmentStatus::as_str);
+    let changed = diesel::update(
+        f::table
+            .filter(f::id.eq(change.fulfillment_id))
+            .filter(f::status.eq(from)),
+    )
+    .set((
+        f::status.eq(change.to.as_str()),
+        f::updated_at.eq(change.at),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(DomainError::conflict(
+            "invalid_transition",
+            "the fulfillment changed meanwhile; reload it",
+        ));
+    }
+    record_event(conn, change)?;
+    refresh_order_status(conn, change.order_id)
+}
+
+pub(crate) fn record_event(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
+    diesel::insert_into(ev::table)
+        .values((
+            ev::order_id.eq(change.order_id),
+            ev::fulfillment_id.eq(change.fulfillment_id),
+            ev::actor_id.eq(change.actor_id),
+            ev::from_status.eq(change.from.map(FulfillmentStatus::as_str)),
+            ev::to_status.eq(change.to.as_str()),
+            ev::note.eq(change.note),
+            ev::at.eq(change.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub(crate) fn refresh_order_status(conn: &mut DbConn, order_id: i64) -> DomainResult<()> {
+    let statuses: Vec<String> = f::table
+        .filter(f::order_id.eq(order_id))
+        .select(f::status)
+        .load(conn)?;
+    let statuses = statuses
+        .iter()
+        .map(|s| stored(s))
+        .collect::<DomainResult<Vec<FulfillmentStatus>>>()?;
+    diesel::update(o::table.find(order_id))
+        .set(o::status.eq(order_status(&statuses).as_str()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Applies `action` to fulfillment `id` for `actor`: 404 when they cannot see it, 403 when
+/// their role may not take the action, 409 when the state does not allow it.
+pub fn act(
+    conn: &mut DbConn,
+    settings: &OrderSettings,
+    actor: &Actor,
+    id: i64,
+    action: Action,
+    note: Option<&str>,
+) -> DomainResult<Fulfillment> {
+    let target = load_target(conn, id)?;
+    let party = party_of(actor, target.enterprise_id, target.agency_id)
+        .ok_or_else(|| DomainError::NotFound("fulfillment".into()))?;
+    if !action.allowed(party) {
+        return Err(DomainError::forbidden(format!(
+            "you may not {} this fulfillment",
+            action.name()
+        )));
+    }
+    if party != Party::Admin {
+        actor.require_active()?;
+    }
+    let from: FulfillmentStatus = stored(&target.status)?;
+    let to = next(from, action).ok_or_else(|| invalid_transition(from, action))?;
+    let note = match (action, note) {
+        (Action::Reject, note) => Some(
+            bounded_text(note.unwrap_or(""), 1, 500)
+                .map_err(|e| DomainError::invalid("reason", e.0))?,
+        ),
+        (_, Some(n)) => {
+            Some(bounded_text(n, 0, 1000).map_err(|e| DomainError::invalid("note", e.0))?)
+        }
+        (_, None) => None,
+    };
+    let now = clock::now();
+    transition(
+        conn,
+        &Change {
+            actor_id: actor.user_id,
+            order_id: target.order_id,
+            fulfillment_id: id,
+            from: Some(from),
+            to,
+            note: note.as_deref(),
+            at: now,
+        },
+    )?;
+    let today = now.date();
+    match to {
+        FulfillmentStatus::Rejected => {
+            restore_stock(conn, id)?;
+            diesel::update(f::table.find(id))
+                .set(f::reject_reason.eq(note.as_deref()))
+                .execute(conn)?;
+        }
+        FulfillmentStatus::Delivered => {
+            diesel::update(f::table.find(id))
+                .set((
+                    f::delivered_at.eq(now),
+                    f::inspection_due.eq(today + Duration::days(settings.inspection_days)),
+                ))
+                .execute(conn)?;
+        }
+        FulfillmentStatus::PaymentClaimed => {
+            diesel::update(f::table.find(id))
+                .set((
+                    f::payment_claimed_at.eq(now),
+                    f::payment_due.eq(today + Duration::days(settings.payment_days)),
+                ))
+                .execute(conn)?;
+        }
+        FulfillmentStatus::Paid => {
+            diesel::update(f::table.find(id))
+                .set(f::paid_at.eq(now))
+                .execute(conn)?;
+        }
+        FulfillmentStatus::Settled => {
+            diesel::update(f::table.find(id))
+                .set((
+                    f::settled_at.eq(now),
+                    f::settlement_won.eq(crate::money::settlement(
+                        target.subtotal_won,
+                        target.commission_won,
+                    )),
+                ))
+                .execute(conn)?;
+        }
+        _ => {}
+    }
+    view::fulfillment(conn, id)
+}
+
+/// Cancels the order's fulfillments that are still `placed` or `accepted` and restores their
+/// stock (the ordering agency's buyers or an admin).
+pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainResult<()> {
+    let (agency_id,): (i64,) = o::table
+        .find(order_id)
+        .select((o::agency_id,))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("order".into()))?;
+    let rows: Vec<(i64, i64, String)> = f::table
+        .filter(f::order_id.eq(order_id))
+        .select((f::id, f::enterprise_id, f::status))
+        .order(f::id.asc())
+        .load(conn)?;
+    let visible = actor.is_admin()
+        || actor.buys_for_agency(agency_id)
+        || rows.iter().any(|(_, e, _)| actor.acts_for_enterprise(*e));
+    if !visible {
+        return Err(DomainError::NotFound("order".into()));
+    }
+    let party = if actor.is_admin() {
+        Party::Admin
+    } else if actor.buys_for_agency(agency_id) {
+        Party::Buyer
+    } else {
+        Party::Enterprise
+    };
+    if !Action::Cancel.allowed(party) {
+        return Err(DomainError::forbidden(
+            "only the ordering agency's buyers or an admin may cancel",
+        ));
+    }
+    if party != Party::Admin {
+        actor.require_active()?;
+    }
+    let now = clock::now();
+    let mut cancelled = 0;
+    for (id, _, status) in rows {
+        let from: FulfillmentStatus = stored(&status)?;
+        if let Some(to) = next(from, Action::Cancel) {
+            transition(
+                conn,
+                &Change {
+                    actor_id: actor.user_id,
+                    order_id,
+                    fulfillment_id: id,
+                    from: Some(from),
+                    to,
+                    note: None,
+                    at: now,
+                },
+            )?;
+            restore_stock(conn, id)?;
+            cancelled += 1;
+        }
+    }
+    if cancelled == 0 {
+        return Err(DomainError::conflict(
+            "invalid_transition",
+            "no fulfillment of this order can still be cancelled",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FulfillmentStatus as S;
+
+    #[test]
+    fn exactly_the_documented_transitions_are_legal() {
+        let legal = [
+            (S::Placed, Action::Accept, S::Accepted),
+            (S::Placed, Action::Reject, S::Rejected),
+            (S::Accepted, Action::Ship, S::Shipped),
+            (S::Returned, Action::Ship, S::Shipped),
+            (S::Shipped, Action::Deliver, S::Delivered),
+            (S::Delivered, Action::InspectPass, S::Inspected),
+            (S::Delivered, Action::InspectFail, S::Returned),
+            (S::Inspected, Action::ClaimPayment, S::PaymentClaimed),
+            (S::PaymentClaimed, Action::MarkPaid, S::Paid),
+            (S::Paid, Action::Settle, S::Settled),
+            (S::Placed, Action::Cancel, S::Cancelled),
+            (S::Accepted, Action::Cancel, S::Cancelled),
+        ];
+        let mut count = 0;
+        for from in S::ALL {
+            for action in Action::ALL {
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| f == from && *a == action)
+                    .map(|t| t.2);
+                assert_eq!(next(*from, action), expected, "{from} {action:?}");
+                count += usize::from(expected.is_some());
+            }
+        }
+        assert_eq!(count, legal.len());
+    }
+
+    #[test]
+    fn roles() {
+        assert!(Action::Accept.allowed(Party::Enterprise));
+        assert!(!Action::Accept.allowed(Party::Admin));
+        assert!(!Action::Accept.allowed(Party::Buyer));
+        assert!(Action::InspectPass.allowed(Party::Buyer));
+        assert!(!Action::InspectPass.allowed(Party::Admin));
+        assert!(Action::MarkPaid.allowed(Party::Admin));
+        assert!(Action::MarkPaid.allowed(Party::Buyer));
+        assert!(!Action::MarkPaid.allowed(Party::Enterprise));
+        assert!(Action::Settle.allowed(Party::Admin));
+        assert!(!Action::Settle.allowed(Party::Buyer));
+    }
+
+    #[test]
+    fn derived_order_status() {
+        assert_eq!(order_status(&[S::Placed, S::Shipped]), S::Placed);
+        assert_eq!(order_status(&[S::Rejected, S::Shipped]), S::Shipped);
+        assert_eq!(order_status(&[S::Cancelled, S::Cancelled]), S::Cancelled);
+        assert_eq!(order_status(&[S::Cancelled, S::Rejected]), S::Rejected);
+        assert_eq!(order_status(&[S::Settled, S::Paid]), S::Paid);
+    }
+}

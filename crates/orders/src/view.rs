@@ -1,0 +1,380 @@
+//! Orders, fulfillments and events as clients see them, with the visibility rules: buyers see
+//! their agency's orders, enterprise users only orders with their fulfillment and only that
+//! fulfillment inside, admins everything; anyone else gets 404.
+
+use crate::lifecycle::FulfillmentStatus;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use muhan_core::{stored, Actor, DomainError, DomainResult, Role};
+use muhan_db::schema::{fulfillments as f, order_events as ev, order_lines as l, orders as o};
+use muhan_db::DbConn;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+pub struct Line {
+    #[serde(skip)]
+    pub fulfillment_id: i64,
+    pub product_id: i64,
+    pub product_name: String,
+    pub unit: String,
+    pub unit_price_won: i64,
+    pub quantity: i64,
+    pub line_total_won: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Fulfillment {
+    pub id: i64,
+    pub order_id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub status: FulfillmentStatus,
+    pub subtotal_won: i64,
+    /// The co-op's commission, rounded down to whole won.
+    pub commission_won: i64,
+    /// What the co-op paid the enterprise (`subtotal_won - commission_won`), once settled.
+    pub settlement_won: Option<i64>,
+    pub lines: Vec<Line>,
+    pub reject_reason: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::option::serialize")]
+    pub delivered_at: Option<NaiveDateTime>,
+    /// Delivery date + 14 days: the buyer must inspect (검사) by then.
+    pub inspection_due: Option<NaiveDate>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::option::serialize")]
+    pub payment_claimed_at: Option<NaiveDateTime>,
+    /// Payment claim date + 5 days: the buyer must pay by then.
+    pub payment_due: Option<NaiveDate>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::option::serialize")]
+    pub paid_at: Option<NaiveDateTime>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::option::serialize")]
+    pub settled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable)]
+pub(crate) struct FulfillmentRow {
+    id: i64,
+    order_id: i64,
+    enterprise_id: i64,
+    enterprise_name: String,
+    status: String,
+    subtotal_won: i64,
+    commission_won: i64,
+    settlement_won: Option<i64>,
+    reject_reason: Option<String>,
+    delivered_at: Option<NaiveDateTime>,
+    inspection_due: Option<NaiveDate>,
+    payment_claimed_at: Option<NaiveDateTime>,
+    payment_due: Option<NaiveDate>,
+    paid_at: Option<NaiveDateTime>,
+    settled_at: Option<NaiveDateTime>,
+}
+
+pub(crate) type FulfillmentColumns = (
+    f::id,
+    f::order_id,
+    f::enterprise_id,
+    f::enterprise_name,
+    f::status,
+    f::subtotal_won,
+    f::commission_won,
+    f::settlement_won,
+    f::reject_reason,
+    f::delivered_at,
+    f::inspection_due,
+    f::payment_claimed_at,
+    f::payment_due,
+    f::paid_at,
+    f::settled_at,
+);
+
+pub(crate) const FULFILLMENT_COLUMNS: FulfillmentColumns = (
+    f::id,
+    f::order_id,
+    f::enterprise_id,
+    f::enterprise_name,
+    f::status,
+    f::subtotal_won,
+    f::commission_won,
+    f::settlement_won,
+    f::reject_reason,
+    f::delivered_at,
+    f::inspection_due,
+    f::payment_claimed_at,
+    f::payment_due,
+    f::paid_at,
+    f::settled_at,
+);
+
+/// Loads the lines of `rows` (one query) and builds the views.
+pub(crate) fn with_lines(
+    conn: &mut DbConn,
+    rows: Vec<FulfillmentRow>,
+) -> DomainResult<Vec<Fulfillment>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut lines: Vec<Line> = l::table
+        .filter(l::fulfillment_id.eq_any(&ids))
+        .select((
+            l::fulfillment_id,
+            l::product_id,
+            l::product_name,
+            l::unit,
+            l::unit_price_won,
+            l::quantity,
+            l::line_total_won,
+        ))
+        .order(l::id.asc())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            let (mine, rest): (Vec<Line>, Vec<Line>) = std::mem::take(&mut lines)
+                .into_iter()
+                .partition(|line| line.fulfillment_id == r.id);
+            lines = rest;
+            Ok(Fulfillment {
+                id: r.id,
+                order_id: r.order_id,
+                enterprise_id: r.enterprise_id,
+                enterprise_name: r.enterprise_name,
+                status: stored(&r.status)?,
+                subtotal_won: r.subtotal_won,
+                commission_won: r.commission_won,
+                settlement_won: r.settlement_won,
+                lines: mine,
+                reject_reason: r.reject_reason,
+                delivered_at: r.delivered_at,
+                inspection_due: r.inspection_due,
+                payment_claimed_at: r.payment_claimed_at,
+                payment_due: r.payment_due,
+                paid_at: r.paid_at,
+                settled_at: r.settled_at,
+            })
+        })
+        .collect()
+}
+
+/// One fulfillment (no visibility check: callers have made it).
+pub fn fulfillment(conn: &mut DbConn, id: i64) -> DomainResult<Fulfillment> {
+    let row: FulfillmentRow = f::table
+        .find(id)
+        .select(FULFILLMENT_COLUMNS)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("fulfillment".into()))?;
+    with_lines(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| DomainError::NotFound("fulfillment".into()))
+}
+
+/// A note attached to an order when it was placed.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Warning {
+    /// `possible_split_purchase`
+    pub code: String,
+    pub message: String,
+    pub enterprise_id: i64,
+    pub category_id: i64,
+    /// This agency's catalog purchases from the enterprise in the category over 30 days,
+    /// including this order.
+    pub total_won: i64,
+    pub limit_won: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Delivery {
+    pub address: String,
+    pub district: String,
+    pub requested_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Order {
+    pub id: i64,
+    /// `MH-YYYY-NNNNNN`
+    pub order_no: String,
+    pub agency_id: i64,
+    pub buyer_id: i64,
+    /// `catalog` (direct purchase) or `rfq` (awarded quotes).
+    pub contract_type: String,
+    /// Derived from the fulfillments: the least advanced live one.
+    pub status: FulfillmentStatus,
+    /// Sum of the visible fulfillments' subtotals.
+    pub total_won: i64,
+    pub delivery: Delivery,
+    pub note: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub created_at: NaiveDateTime,
+    pub fulfillments: Vec<Fulfillment>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Queryable)]
+pub(crate) struct OrderRow {
+    pub id: i64,
+    pub order_no: String,
+    pub agency_id: i64,
+    pub buyer_id: i64,
+    pub contract_type: String,
+    pub status: String,
+    pub delivery_address: String,
+    pub delivery_district: String,
+    pub requested_date: NaiveDate,
+    pub note: Option<String>,
+    pub warnings: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub(crate) type OrderColumns = (
+    o::id,
+    o::order_no,
+    o::agency_id,
+    o::buyer_id,
+    o::contract_type,
+    o::status,
+    o::delivery_address,
+    o::delivery_district,
+    o::requested_date,
+    o::note,
+    o::warnings,
+    o::created_at,
+);
+
+pub(crate) const ORDER_COLUMNS: OrderColumns = (
+    o::id,
+    o::order_no,
+    o::agency_id,
+    o::buyer_id,
+    o::contract_type,
+    o::status,
+    o::delivery_address,
+    o::delivery_district,
+    o::requested_date,
+    o::note,
+    o::warnings,
+    o::created_at,
+);
+
+/// Which of an order's fulfillments `actor` may see: all (admin, the agency's buyers), their
+/// own (enterprise users), or none (→ 404).
+fn visible_enterprise(actor: &Actor, agency_id: i64) -> Result<Option<i64>, ()> {
+    match actor.role {
+        Role::Admin => Ok(None),
+        Role::Buyer if actor.agency_id == Some(agency_id) => Ok(None),
+        Role::Enterprise => actor.enterprise_id.map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// Builds order views for rows already filtered to what `actor` may see.
+pub(crate) fn orders_for(
+    conn: &mut DbConn,
+    actor: &Actor,
+    rows: Vec<OrderRow>,
+) -> DomainResult<Vec<Order>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut query = f::table
+        .filter(f::order_id.eq_any(&ids))
+        .select(FULFILLMENT_COLUMNS)
+        .order(f::id.asc())
+        .into_boxed();
+    if actor.role == Role::Enterprise {
+        query = query.filter(f::enterprise_id.eq(actor.enterprise_id.unwrap_or(-1)));
+    }
+    let rows_f: Vec<FulfillmentRow> = query.load(conn)?;
+    let all = with_lines(conn, rows_f)?;
+    rows.into_iter()
+        .map(|r| {
+            let fulfillments: Vec<Fulfillment> =
+                all.iter().filter(|x| x.order_id == r.id).cloned().collect();
+            Ok(Order {
+                id: r.id,
+                order_no: r.order_no,
+                agency_id: r.agency_id,
+                buyer_id: r.buyer_id,
+                contract_type: r.contract_type,
+                status: stored(&r.status)?,
+                total_won: fulfillments.iter().map(|x| x.subtotal_won).sum(),
+                delivery: Delivery {
+                    address: r.delivery_address,
+                    district: r.delivery_district,
+                    requested_date: r.requested_date,
+                },
+                note: r.note,
+                created_at: r.created_at,
+                fulfillments,
+                warnings: serde_json::from_str(&r.warnings).map_err(DomainError::internal)?,
+            })
+        })
+        .collect()
+}
+
+/// One order as `actor` may see it, else 404.
+pub fn order(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<Order> {
+    let row: OrderRow = o::table
+        .find(id)
+        .select(ORDER_COLUMNS)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| DomainError::NotFound("order".into()))?;
+    let own = visible_enterprise(actor, row.agency_id)
+        .map_err(|_| DomainError::NotFound("order".into()))?;
+    if let Some(enterprise_id) = own {
+        let has: Option<i64> = f::table
+            .filter(f::order_id.eq(id))
+            .filter(f::enterprise_id.eq(enterprise_id))
+            .select(f::id)
+            .first(conn)
+            .optional()?;
+        if has.is_none() {
+            return Err(DomainError::NotFound("order".into()));
+        }
+    }
+    orders_for(conn, actor, vec![row])?
+        .pop()
+        .ok_or_else(|| DomainError::NotFound("order".into()))
+}
+
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+pub struct Event {
+    pub id: i64,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(serialize_with = "muhan_core::serde_utc::serialize")]
+    pub at: NaiveDateTime,
+    pub actor_id: i64,
+    pub fulfillment_id: Option<i64>,
+    /// `null` for the event that placed the fulfillment.
+    pub from: Option<String>,
+    pub to: String,
+    pub note: Option<String>,
+}
+
+/// The order's events in the order they happened (enterprise users: their fulfillment's).
+pub fn events(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainResult<Vec<Event>> {
+    // The same visibility as the order itself.
+    order(conn, actor, order_id)?;
+    let mut query = ev::table
+        .filter(ev::order_id.eq(order_id))
+        .select((
+            ev::id,
+            ev::at,
+            ev::actor_id,
+            ev::fulfillment_id,
+            ev::from_status,
+            ev::to_status,
+            ev::note,
+        ))
+        .order(ev::id.asc())
+        .into_boxed();
+    if actor.role == Role::Enterprise {
+        let mine = f::table
+            .filter(f::order_id.eq(order_id))
+            .filter(f::enterprise_id.eq(actor.enterprise_id.unwrap_or(-1)))
+            .select(f::id.nullable());
+        query = query.filter(ev::fulfillment_id.eq_any(mine));
+    }
+    Ok(query.load(conn)?)
+}

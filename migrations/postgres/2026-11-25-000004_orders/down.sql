@@ -1,0 +1,5 @@
+DROP TABLE idempotency_keys;
+DROP TABLE order_events;
+DROP TABLE order_lines;
+DROP TABLE fulfillments;
+DROP TABLE orders;
