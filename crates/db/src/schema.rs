@@ -197,9 +197,19 @@ diesel::table! {
         user_id -> BigInt,
         idempotency_key -> Text,
         request_hash -> Text,
-        status_code -> Nullable<BigInt>,
-        response_body -> Nullable<Text>,
+        status_code -> BigInt,
+        response_body -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    purchase_totals (agency_id, enterprise_id, category_id, day) {
+        agency_id -> BigInt,
+        enterprise_id -> BigInt,
+        category_id -> BigInt,
+        day -> Date,
+        total_won -> BigInt,
     }
 }
 
@@ -228,4 +238,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_lines,
     order_events,
     idempotency_keys,
+    purchase_totals,
 );

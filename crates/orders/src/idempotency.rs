@@ -1,17 +1,13 @@
-//! `Idempotency-Key`: per user, stored in the database (so it holds across instances).
-//! Same key + same body → the first response replayed byte for byte; a different body → 422;
-//! while the first request still runs → 409.
+//! `Idempotency-Key`: per user, stored in the database (so it holds across instances) in the
+//! same transaction as the order it answers for. Same key + same body → the first response
+//! replayed byte for byte; a different body → 422. A request racing one with the same key
+//! waits for it and replays its answer (or gets 409 when it cannot).
 
-use chrono::Duration;
 use diesel::prelude::*;
-use muhan_core::{clock, DomainError, DomainResult};
+use muhan_core::{clock, DomainError, DomainResult, FieldError};
 use muhan_db::schema::idempotency_keys as k;
 use muhan_db::DbConn;
 use sha2::{Digest, Sha256};
-
-/// A request whose key is older than this and still has no response is taken to have died
-/// with its server; the key may then be used again.
-const ABANDONED_AFTER_SECS: i64 = 300;
 
 /// The key from the header: 1–255 printable ASCII characters.
 pub fn parse_key(raw: Option<&str>) -> DomainResult<String> {
@@ -38,105 +34,68 @@ pub fn fingerprint(body: &serde_json::Value) -> String {
     hex::encode(Sha256::digest(body.to_string().as_bytes()))
 }
 
-/// What to do with a request.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Begin {
-    /// First time: go ahead, then `complete` (or `release` on failure).
-    Proceed,
-    /// Seen and finished: answer exactly this.
-    Replay { status: u16, body: String },
-}
-
-type KeyRow = (String, Option<i64>, Option<String>, chrono::NaiveDateTime);
-
-/// Claims the key for this request. Run in its own short write transaction, before the work.
-pub fn begin(conn: &mut DbConn, user_id: i64, key: &str, fingerprint: &str) -> DomainResult<Begin> {
-    let now = clock::now();
-    let existing: Option<KeyRow> = k::table
+/// The stored answer for this key, if the request was made before; 422 when it was made with
+/// a different body.
+pub fn lookup(
+    conn: &mut DbConn,
+    user_id: i64,
+    key: &str,
+    fingerprint: &str,
+) -> DomainResult<Option<(u16, String)>> {
+    let found: Option<(String, i64, String)> = k::table
         .find((user_id, key))
-        .select((
-            k::request_hash,
-            k::status_code,
-            k::response_body,
-            k::created_at,
-        ))
+        .select((k::request_hash, k::status_code, k::response_body))
         .first(conn)
         .optional()?;
-    match existing {
-        Some((hash, _, _, _)) if hash != fingerprint => Err(DomainError::Validation {
+    match found {
+        Some((hash, _, _)) if hash != fingerprint => Err(DomainError::Validation {
             code: "idempotency_key_reused",
-            errors: vec![muhan_core::FieldError::new(
+            errors: vec![FieldError::new(
                 "Idempotency-Key",
                 "this key was used with a different request body",
             )],
         }),
-        Some((_, Some(status), Some(body), _)) => Ok(Begin::Replay {
-            status: u16::try_from(status).unwrap_or(500),
-            body,
-        }),
-        Some((_, _, _, created_at))
-            if created_at < now - Duration::seconds(ABANDONED_AFTER_SECS) =>
-        {
-            diesel::update(k::table.find((user_id, key)))
-                .set(k::created_at.eq(now))
-                .execute(conn)?;
-            Ok(Begin::Proceed)
-        }
-        Some(_) => Err(in_use()),
-        None => {
-            let inserted = diesel::insert_into(k::table)
-                .values((
-                    k::user_id.eq(user_id),
-                    k::idempotency_key.eq(key),
-                    k::request_hash.eq(fingerprint),
-                    k::created_at.eq(now),
-                ))
-                .execute(conn);
-            match inserted {
-                Ok(_) => Ok(Begin::Proceed),
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => Err(in_use()),
-                Err(e) => Err(e.into()),
-            }
-        }
+        Some((_, status, body)) => Ok(Some((u16::try_from(status).unwrap_or(500), body))),
+        None => Ok(None),
     }
 }
 
-fn in_use() -> DomainError {
+pub fn in_use() -> DomainError {
     DomainError::conflict(
         "idempotency_key_in_use",
         "a request with this Idempotency-Key is still being processed",
     )
 }
 
-/// Stores the response; call in the same transaction as the work it answers for.
-pub fn complete(
+/// Stores the response with the key, in the transaction of the work it answers for. When a
+/// concurrent request with the same key got there first this fails with
+/// `idempotency_key_in_use`: roll back, then `lookup` again.
+pub fn store(
     conn: &mut DbConn,
     user_id: i64,
     key: &str,
+    fingerprint: &str,
     status: u16,
     body: &str,
 ) -> DomainResult<()> {
-    diesel::update(k::table.find((user_id, key)))
-        .set((
+    let inserted = diesel::insert_into(k::table)
+        .values((
+            k::user_id.eq(user_id),
+            k::idempotency_key.eq(key),
+            k::request_hash.eq(fingerprint),
             k::status_code.eq(i64::from(status)),
             k::response_body.eq(body),
+            k::created_at.eq(clock::now()),
         ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Frees the key after the work failed, so the client can retry with it.
-pub fn release(conn: &mut DbConn, user_id: i64, key: &str) -> DomainResult<()> {
-    diesel::delete(
-        k::table
-            .find((user_id, key))
-            .filter(k::response_body.is_null()),
-    )
-    .execute(conn)?;
-    Ok(())
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(in_use()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! placed | accepted → cancelled (order cancel)
 //! ```
 
-use crate::create::restore_stock;
+use crate::create::release;
 use crate::view::{self, Fulfillment};
 use crate::OrderSettings;
 use chrono::{Duration, NaiveDateTime};
@@ -325,7 +325,7 @@ pub fn act(
     let today = now.date();
     match to {
         FulfillmentStatus::Rejected => {
-            restore_stock(conn, id)?;
+            release(conn, id)?;
             diesel::update(f::table.find(id))
                 .set(f::reject_reason.eq(note.as_deref()))
                 .execute(conn)?;
@@ -419,7 +419,7 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
                     at: now,
                 },
             )?;
-            restore_stock(conn, id)?;
+            release(conn, id)?;
             cancelled += 1;
         }
     }

@@ -1,4 +1,5 @@
 DROP TABLE idempotency_keys;
+DROP TABLE purchase_totals;
 DROP TABLE order_events;
 DROP TABLE order_lines;
 DROP TABLE fulfillments;

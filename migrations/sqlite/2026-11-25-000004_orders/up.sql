@@ -66,12 +66,23 @@ CREATE TABLE order_events (
 );
 CREATE INDEX order_events_order_idx ON order_events (order_id, id);
 
+-- Running totals of catalog purchases per agency, enterprise, category and day, so the
+-- 30-day split-purchase check reads at most 31 rows instead of every order line.
+CREATE TABLE purchase_totals (
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
+    category_id BIGINT NOT NULL REFERENCES categories (id),
+    day DATE NOT NULL,
+    total_won BIGINT NOT NULL,
+    PRIMARY KEY (agency_id, enterprise_id, category_id, day)
+);
+
 CREATE TABLE idempotency_keys (
     user_id BIGINT NOT NULL REFERENCES users (id),
     idempotency_key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
-    status_code BIGINT,
-    response_body TEXT,
+    status_code BIGINT NOT NULL,
+    response_body TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (user_id, idempotency_key)
 );
