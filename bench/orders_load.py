@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""Order placement benchmark on PostgreSQL (issue #4): orders of 3 enterprises x 5 lines.
+
+Builds a fresh database through the API (an agency with an active buyer, 30 verified
+enterprises with 20 approved products each, ample stock), then:
+1. counts the SQL statements one order takes (log_statement = all on the bench database,
+   one order placed between two markers);
+2. drives POST /api/v1/orders with wrk at several concurrencies; each request picks 3 random
+   enterprises and 5 random products of each, with a fresh Idempotency-Key.
+
+    cargo build --release
+    python3 bench/orders_load.py --pg-url postgres://postgres@127.0.0.1:5432/postgres
+
+Needs `wrk` (Debian package). Prints wrk's summary and latency percentiles per run; the
+database is dropped afterwards.
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ADMIN = ("bench-admin@muhan.test", "bench-admin-password")
+PG_LOG = "/var/log/postgresql/postgresql-15-main.log"
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def call(base, method, path, body=None, token=None, headers=None):
+    req = urllib.request.Request(base + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        text = r.read()
+        return json.loads(text) if text else None
+
+
+def biz_no(seed):
+    d = [int(c) for c in f"{100000000 + seed:09d}"]
+    w = [1, 3, 7, 1, 3, 7, 1, 3, 5]
+    s = sum(a * b for a, b in zip(d, w)) + d[8] * 5 // 10
+    return "".join(map(str, d)) + str((10 - s % 10) % 10)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(binary, db_url, port, workdir):
+    env = dict(os.environ, DATABASE_URL=db_url, MUHAN_JWT_SECRET="bench-secret-0123456789abcdef0123456789",
+               MUHAN_ADMIN_EMAIL=ADMIN[0], MUHAN_ADMIN_PASSWORD=ADMIN[1], MUHAN_LOG_LEVEL="warn",
+               MUHAN_DATA_DIR=workdir, MUHAN_DB_POOL_SIZE="24",
+               MUHAN_LOGIN_MAX_FAILURES_PER_CLIENT="100000")
+    env.pop("RUST_LOG", None)
+    log = open(os.path.join(workdir, f"server-{port}.log"), "w")
+    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/ready", timeout=2)
+            return proc, base
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("server did not start")
+
+
+def seed(base, enterprises, products_per):
+    admin = call(base, "POST", "/api/v1/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})["access_token"]
+    agency = call(base, "POST", "/api/v1/agencies", {"name": "대구광역시청", "kind": "local_government"}, admin)
+    buyer = call(base, "POST", "/api/v1/auth/signup/buyer", {"email": "buyer@bench.test", "password": "buyer-password-1",
+                                                           "display_name": "구매", "agency_id": agency["id"]})
+    call(base, "POST", f"/api/v1/admin/users/{buyer['user']['id']}/approve", {}, admin)
+    buyer_token = call(base, "POST", "/api/v1/auth/login", {"email": "buyer@bench.test", "password": "buyer-password-1"})["access_token"]
+    tree = call(base, "GET", "/api/v1/categories")
+    leaves = []
+
+    def walk(nodes):
+        for n in nodes:
+            if n["children"]:
+                walk(n["children"])
+            else:
+                leaves.append(n["id"])
+    walk(tree)
+    kinds = ["social_enterprise", "cooperative", "village_enterprise", "social_cooperative", "self_sufficiency_enterprise"]
+    catalog = []
+    for i in range(enterprises):
+        email = f"seller{i}@bench.test"
+        signup = call(base, "POST", "/api/v1/auth/signup/enterprise", {
+            "email": email, "password": "seller-password-1", "display_name": "대표",
+            "enterprise": {"name": f"판매기업 {i}", "biz_reg_no": biz_no(1000 + i), "kind": kinds[i % len(kinds)],
+                           "district": "27110", "representative": "대표", "phone": "053-000-0000", "address": "대구"}})
+        call(base, "POST", f"/api/v1/enterprises/{signup['enterprise']['id']}/verify", {}, admin)
+        token = call(base, "POST", "/api/v1/auth/login", {"email": email, "password": "seller-password-1"})["access_token"]
+        ids = []
+        for j in range(products_per):
+            p = call(base, "POST", "/api/v1/products", {
+                "category_id": random.choice(leaves), "name": f"상품 {i}-{j}", "description": "", "unit": "EA",
+                "price_won": 1000 + j, "min_order_qty": 1, "stock": 1_000_000_000, "lead_time_days": 3}, token)
+            call(base, "POST", f"/api/v1/products/{p['id']}/approve", {}, admin)
+            ids.append(p["id"])
+        catalog.append(ids)
+    return buyer_token, catalog
+
+
+LUA = r'''
+local token = "%(token)s"
+local ents = %(ents)s
+local date = "%(date)s"
+local counter = 0
+local run = "%(run)s"
+function init(args)
+  math.randomseed(os.time())
+end
+local function pick(n, k, exclude)
+  local chosen, seen = {}, {}
+  for _, x in ipairs(exclude or {}) do seen[x] = true end
+  while #chosen < k do
+    local i = math.random(n)
+    if not seen[i] then seen[i] = true; chosen[#chosen + 1] = i end
+  end
+  return chosen
+end
+function request()
+  counter = counter + 1
+  local lines = {}
+  for _, e in ipairs(pick(#ents, 3)) do
+    local ps = ents[e]
+    for _, i in ipairs(pick(#ps, 5)) do
+      lines[#lines + 1] = string.format('{"product_id":%%d,"quantity":1}', ps[i])
+    end
+  end
+  local body = '{"lines":[' .. table.concat(lines, ",") .. '],"delivery":{"address":"대구광역시 중구","district":"27110","requested_date":"' .. date .. '"}}'
+  return wrk.format("POST", "/api/v1/orders", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+    ["Idempotency-Key"] = run .. "-" .. counter,
+  }, body)
+end
+'''
+
+
+def count_statements(db_url, base, token, catalog):
+    dbname = db_url.rsplit("/", 1)[1]
+    picks = random.sample(range(len(catalog)), 3)
+    lines = [{"product_id": p, "quantity": 1} for e in picks for p in random.sample(catalog[e], 5)]
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    body = {"lines": lines, "delivery": {"address": "대구", "district": "27110", "requested_date": tomorrow}}
+    start_marker, end_marker = f"muhan_count_start_{uuid.uuid4().hex}", f"muhan_count_end_{uuid.uuid4().hex}"
+    psql(db_url, f"SELECT '{start_marker}'")
+    call(base, "POST", "/api/v1/orders", body, token, {"Idempotency-Key": "count-" + uuid.uuid4().hex})
+    psql(db_url, f"SELECT '{end_marker}'")
+    time.sleep(0.5)
+    log = open(PG_LOG, errors="replace").read()
+    segment = log[log.find(start_marker):log.find(end_marker)]
+    statements = re.findall(r"LOG:  (?:execute [^:]*|statement): (.*)", segment)
+    statements = [s for s in statements if start_marker not in s and end_marker not in s]
+    return statements
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pg-url", required=True)
+    ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "muhan"))
+    ap.add_argument("--enterprises", type=int, default=30)
+    ap.add_argument("--products", type=int, default=20)
+    ap.add_argument("--duration", default="15s")
+    ap.add_argument("--connections", default="8,16,32")
+    args = ap.parse_args()
+    name = "muhan_orders_bench_" + uuid.uuid4().hex[:8]
+    psql(args.pg_url, f"CREATE DATABASE {name}")
+    db_url = args.pg_url.rsplit("/", 1)[0] + "/" + name
+    workdir = tempfile.mkdtemp(prefix="muhan-orders-bench-")
+    proc = None
+    try:
+        proc, base = start(args.binary, db_url, free_port(), workdir)
+        token, catalog = seed(base, args.enterprises, args.products)
+        print(f"seeded {args.enterprises} enterprises x {args.products} products", flush=True)
+        # Statement count: new connections pick up log_statement, so restart the server.
+        proc.terminate(); proc.wait(timeout=20)
+        psql(args.pg_url, f"ALTER DATABASE {name} SET log_statement = 'all'")
+        proc, base = start(args.binary, db_url, free_port(), workdir)
+        call(base, "GET", "/api/v1/me", token=token)  # warm the pool
+        try:
+            statements = count_statements(db_url, base, token, catalog)
+            print(f"SQL statements for one order (3 enterprises x 5 lines), incl. auth and BEGIN/COMMIT: {len(statements)}")
+            for s in statements:
+                print("   ", s[:110])
+        except OSError as e:
+            print(f"statement count skipped: {e}")
+        proc.terminate(); proc.wait(timeout=20)
+        psql(args.pg_url, f"ALTER DATABASE {name} RESET log_statement")
+        proc, base = start(args.binary, db_url, free_port(), workdir)
+        tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+        ents = "{" + ",".join("{" + ",".join(map(str, ids)) + "}" for ids in catalog) + "}"
+        for c in args.connections.split(","):
+            script = os.path.join(workdir, f"orders-{c}.lua")
+            open(script, "w").write(LUA % {"token": token, "date": tomorrow, "ents": ents, "run": uuid.uuid4().hex})
+            print(f"\n=== wrk -t1 -c{c} -d{args.duration} (POST /api/v1/orders) ===", flush=True)
+            wrk = subprocess.Popen(["wrk", "-t1", f"-c{c}", f"-d{args.duration}", "--latency", "-s", script, base])
+            if os.environ.get("BENCH_TOP"):
+                time.sleep(5)
+                subprocess.run(["bash", "-c", "top -b -n 1 -d 2 | sed -n '7,14p'"])
+            if wrk.wait() != 0:
+                sys.exit("wrk failed")
+        orders = psql(db_url, "SELECT count(*) FROM orders").strip()
+        print(f"\norders in the database: {orders}")
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(timeout=20)
+        psql(args.pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
