@@ -210,12 +210,11 @@ fn invalid_transition(from: FulfillmentStatus, action: Action) -> DomainError {
 }
 
 /// One change of a fulfillment's state, as it is recorded in the event log.
-pub(crate) struct Change<'a> {
+struct Change<'a> {
     pub actor_id: i64,
     pub order_id: i64,
     pub fulfillment_id: i64,
-    /// `None` when the fulfillment is created.
-    pub from: Option<FulfillmentStatus>,
+    pub from: FulfillmentStatus,
     pub to: FulfillmentStatus,
     pub note: Option<&'a str>,
     pub at: NaiveDateTime,
@@ -223,12 +222,11 @@ pub(crate) struct Change<'a> {
 
 /// Records one transition: the conditional update (so a concurrent transition cannot slip in
 /// between), the event, and the order's derived status.
-pub(crate) fn transition(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
-    let from = change.from.map_or("", FulfillmentStatus::as_str);
+fn transition(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
     let changed = diesel::update(
         f::table
             .filter(f::id.eq(change.fulfillment_id))
-            .filter(f::status.eq(from)),
+            .filter(f::status.eq(change.from.as_str())),
     )
     .set((
         f::status.eq(change.to.as_str()),
@@ -245,13 +243,13 @@ pub(crate) fn transition(conn: &mut DbConn, change: &Change<'_>) -> DomainResult
     refresh_order_status(conn, change.order_id)
 }
 
-pub(crate) fn record_event(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
+fn record_event(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
     diesel::insert_into(ev::table)
         .values((
             ev::order_id.eq(change.order_id),
             ev::fulfillment_id.eq(change.fulfillment_id),
             ev::actor_id.eq(change.actor_id),
-            ev::from_status.eq(change.from.map(FulfillmentStatus::as_str)),
+            ev::from_status.eq(Some(change.from.as_str())),
             ev::to_status.eq(change.to.as_str()),
             ev::note.eq(change.note),
             ev::at.eq(change.at),
@@ -316,7 +314,7 @@ pub fn act(
             actor_id: actor.user_id,
             order_id: target.order_id,
             fulfillment_id: id,
-            from: Some(from),
+            from,
             to,
             note: note.as_deref(),
             at: now,
@@ -413,7 +411,7 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
                     actor_id: actor.user_id,
                     order_id,
                     fulfillment_id: id,
-                    from: Some(from),
+                    from,
                     to,
                     note: None,
                     at: now,

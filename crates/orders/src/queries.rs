@@ -1,14 +1,19 @@
 //! Lists: orders, fulfillments (with overdue filters) and settlements.
 
 use crate::lifecycle::FulfillmentStatus;
-use crate::view::{self, Fulfillment, Order, OrderRow, FULFILLMENT_COLUMNS, ORDER_COLUMNS};
-use chrono::{Duration, NaiveDate};
+use crate::view::{self, Fulfillment, FulfillmentRow, Order, OrderRow};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use muhan_core::cursor::split_page;
 use muhan_core::{clock, Actor, DomainError, DomainResult, Role};
 use muhan_db::schema::{fulfillments as f, orders as o};
 use muhan_db::DbConn;
 use serde::{Deserialize, Serialize};
+
+/// The first instant after the day `to` (inclusive date ranges end there).
+fn day_after(to: NaiveDate) -> NaiveDateTime {
+    (to + Duration::days(1)).and_time(NaiveTime::MIN)
+}
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct OrderListParams {
@@ -31,7 +36,7 @@ pub fn orders(
     limit: i64,
 ) -> DomainResult<(Vec<Order>, bool)> {
     let mut query = o::table
-        .select(ORDER_COLUMNS)
+        .select(OrderRow::as_select())
         .order(o::id.desc())
         .limit(limit + 1)
         .into_boxed();
@@ -49,11 +54,10 @@ pub fn orders(
         query = query.filter(o::status.eq(status.as_str()));
     }
     if let Some(from) = params.from {
-        query = query.filter(o::created_at.ge(from.and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(o::created_at.ge(from.and_time(NaiveTime::MIN)));
     }
     if let Some(to) = params.to {
-        query = query
-            .filter(o::created_at.lt((to + Duration::days(1)).and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(o::created_at.lt(day_after(to)));
     }
     if let Some(before) = before {
         query = query.filter(o::id.lt(before));
@@ -90,7 +94,7 @@ pub fn fulfillments(
 ) -> DomainResult<(Vec<Fulfillment>, bool)> {
     let mut query = f::table
         .inner_join(o::table)
-        .select(FULFILLMENT_COLUMNS)
+        .select(FulfillmentRow::as_select())
         .order(f::id.asc())
         .limit(limit + 1)
         .into_boxed();
@@ -121,7 +125,7 @@ pub fn fulfillments(
     if let Some(after) = after {
         query = query.filter(f::id.gt(after));
     }
-    let rows: Vec<view::FulfillmentRow> = query.load(conn)?;
+    let rows: Vec<FulfillmentRow> = query.load(conn)?;
     let (rows, more) = split_page(rows, limit);
     Ok((view::with_lines(conn, rows)?, more))
 }
@@ -188,11 +192,10 @@ pub fn settlements(
         query = query.filter(f::enterprise_id.eq(enterprise_id));
     }
     if let Some(from) = params.from {
-        query = query.filter(f::settled_at.ge(from.and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(f::settled_at.ge(from.and_time(NaiveTime::MIN)));
     }
     if let Some(to) = params.to {
-        query = query
-            .filter(f::settled_at.lt((to + Duration::days(1)).and_time(chrono::NaiveTime::MIN)));
+        query = query.filter(f::settled_at.lt(day_after(to)));
     }
     let items: Vec<Settlement> = query.load(conn)?;
     Ok(SettlementReport {

@@ -54,7 +54,8 @@ pub struct Fulfillment {
     pub settled_at: Option<NaiveDateTime>,
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = f)]
 pub(crate) struct FulfillmentRow {
     id: i64,
     order_id: i64,
@@ -72,42 +73,6 @@ pub(crate) struct FulfillmentRow {
     paid_at: Option<NaiveDateTime>,
     settled_at: Option<NaiveDateTime>,
 }
-
-pub(crate) type FulfillmentColumns = (
-    f::id,
-    f::order_id,
-    f::enterprise_id,
-    f::enterprise_name,
-    f::status,
-    f::subtotal_won,
-    f::commission_won,
-    f::settlement_won,
-    f::reject_reason,
-    f::delivered_at,
-    f::inspection_due,
-    f::payment_claimed_at,
-    f::payment_due,
-    f::paid_at,
-    f::settled_at,
-);
-
-pub(crate) const FULFILLMENT_COLUMNS: FulfillmentColumns = (
-    f::id,
-    f::order_id,
-    f::enterprise_id,
-    f::enterprise_name,
-    f::status,
-    f::subtotal_won,
-    f::commission_won,
-    f::settlement_won,
-    f::reject_reason,
-    f::delivered_at,
-    f::inspection_due,
-    f::payment_claimed_at,
-    f::payment_due,
-    f::paid_at,
-    f::settled_at,
-);
 
 /// Loads the lines of `rows` (one query) and builds the views.
 pub(crate) fn with_lines(
@@ -160,7 +125,7 @@ pub(crate) fn with_lines(
 pub fn fulfillment(conn: &mut DbConn, id: i64) -> DomainResult<Fulfillment> {
     let row: FulfillmentRow = f::table
         .find(id)
-        .select(FULFILLMENT_COLUMNS)
+        .select(FulfillmentRow::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| DomainError::NotFound("fulfillment".into()))?;
@@ -212,7 +177,8 @@ pub struct Order {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = o)]
 pub(crate) struct OrderRow {
     pub id: i64,
     pub order_no: String,
@@ -227,36 +193,6 @@ pub(crate) struct OrderRow {
     pub warnings: String,
     pub created_at: NaiveDateTime,
 }
-
-pub(crate) type OrderColumns = (
-    o::id,
-    o::order_no,
-    o::agency_id,
-    o::buyer_id,
-    o::contract_type,
-    o::status,
-    o::delivery_address,
-    o::delivery_district,
-    o::requested_date,
-    o::note,
-    o::warnings,
-    o::created_at,
-);
-
-pub(crate) const ORDER_COLUMNS: OrderColumns = (
-    o::id,
-    o::order_no,
-    o::agency_id,
-    o::buyer_id,
-    o::contract_type,
-    o::status,
-    o::delivery_address,
-    o::delivery_district,
-    o::requested_date,
-    o::note,
-    o::warnings,
-    o::created_at,
-);
 
 /// Which of an order's fulfillments `actor` may see: all (admin, the agency's buyers), their
 /// own (enterprise users), or none (→ 404).
@@ -278,7 +214,7 @@ pub(crate) fn orders_for(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut query = f::table
         .filter(f::order_id.eq_any(&ids))
-        .select(FULFILLMENT_COLUMNS)
+        .select(FulfillmentRow::as_select())
         .order(f::id.asc())
         .into_boxed();
     if actor.role == Role::Enterprise {
@@ -316,7 +252,7 @@ pub(crate) fn orders_for(
 pub fn order(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<Order> {
     let row: OrderRow = o::table
         .find(id)
-        .select(ORDER_COLUMNS)
+        .select(OrderRow::as_select())
         .first(conn)
         .optional()?
         .ok_or_else(|| DomainError::NotFound("order".into()))?;
