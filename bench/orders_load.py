@@ -64,10 +64,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(binary, db_url, port, workdir):
-    env = dict(os.environ, DATABASE_URL=db_url, MUHAN_JWT_SECRET="bench-secret-0123456789abcdef0123456789",
+def start(binary, db_url, port, workdir, pool_size=8):
+    # The database is on this machine: loopback needs no TLS (libpq would negotiate it by
+    # default, costing CPU on both ends). Over a network use sslmode=require or stricter.
+    env = dict(os.environ, DATABASE_URL=db_url + "?sslmode=disable", MUHAN_JWT_SECRET="bench-secret-0123456789abcdef0123456789",
                MUHAN_ADMIN_EMAIL=ADMIN[0], MUHAN_ADMIN_PASSWORD=ADMIN[1], MUHAN_LOG_LEVEL="warn",
-               MUHAN_DATA_DIR=workdir, MUHAN_DB_POOL_SIZE="24",
+               MUHAN_DATA_DIR=workdir, MUHAN_DB_POOL_SIZE=str(pool_size),
                MUHAN_LOGIN_MAX_FAILURES_PER_CLIENT="100000")
     env.pop("RUST_LOG", None)
     log = open(os.path.join(workdir, f"server-{port}.log"), "w")
@@ -183,6 +185,8 @@ def main():
     ap.add_argument("--products", type=int, default=20)
     ap.add_argument("--duration", default="15s")
     ap.add_argument("--connections", default="8,16,32")
+    ap.add_argument("--pool-size", type=int, default=8,
+                    help="server connections to PostgreSQL (about 4 x the database's cores)")
     args = ap.parse_args()
     name = "muhan_orders_bench_" + uuid.uuid4().hex[:8]
     psql(args.pg_url, f"CREATE DATABASE {name}")
@@ -207,7 +211,7 @@ def main():
             print(f"statement count skipped: {e}")
         proc.terminate(); proc.wait(timeout=20)
         psql(args.pg_url, f"ALTER DATABASE {name} RESET log_statement")
-        proc, base = start(args.binary, db_url, free_port(), workdir)
+        proc, base = start(args.binary, db_url, free_port(), workdir, args.pool_size)
         tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
         ents = "{" + ",".join("{" + ",".join(map(str, ids)) + "}" for ids in catalog) + "}"
         for c in args.connections.split(","):

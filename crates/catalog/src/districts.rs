@@ -5,6 +5,8 @@ use muhan_core::{DomainError, DomainResult};
 use muhan_db::schema::districts;
 use muhan_db::DbConn;
 use serde::Serialize;
+use std::collections::HashSet;
+use std::sync::{LazyLock, RwLock};
 
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = districts)]
@@ -33,10 +35,23 @@ pub fn name_of(conn: &mut DbConn, code: &str) -> DomainResult<Option<String>> {
         .optional()?)
 }
 
+/// Codes already found in the reference table. Districts are reference data, seeded by
+/// migrations and referenced by enterprises, agencies and orders, so a code once found stays
+/// valid: hot paths (every order) skip the query. A code not seen yet always asks the database.
+static KNOWN: LazyLock<RwLock<HashSet<String>>> = LazyLock::new(Default::default);
+
 /// 422 on `field` unless `code` is in the reference table.
 pub fn require(conn: &mut DbConn, field: &str, code: &str) -> DomainResult<()> {
+    if KNOWN.read().is_ok_and(|known| known.contains(code)) {
+        return Ok(());
+    }
     match name_of(conn, code)? {
-        Some(_) => Ok(()),
+        Some(_) => {
+            if let Ok(mut known) = KNOWN.write() {
+                known.insert(code.to_owned());
+            }
+            Ok(())
+        }
         None => Err(DomainError::invalid(
             field,
             format!("unknown district code {code}"),

@@ -5,6 +5,7 @@
 //! the work on the blocking thread pool.
 
 pub mod blocking;
+pub mod cached_sql;
 pub mod conn;
 pub mod migrate;
 pub mod schema;
@@ -12,6 +13,7 @@ pub mod testing;
 pub mod tx;
 
 pub use blocking::{ping, run_blocking, with_conn};
+pub use cached_sql::{cached_sql, BindNext};
 pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions};
 pub use migrate::run_migrations;
 pub use tx::{read_tx, write_tx};

@@ -67,22 +67,22 @@ pub fn in_use() -> DomainError {
     )
 }
 
+/// A request made under an idempotency key: whose, which key, and the fingerprint of its body.
+pub struct KeyedRequest<'a> {
+    pub user_id: i64,
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+}
+
 /// Stores the response with the key, in the transaction of the work it answers for. When a
 /// concurrent request with the same key got there first this fails with
 /// `idempotency_key_in_use`: roll back, then `lookup` again.
-pub fn store(
-    conn: &mut DbConn,
-    user_id: i64,
-    key: &str,
-    fingerprint: &str,
-    status: u16,
-    body: &str,
-) -> DomainResult<()> {
+pub fn store(conn: &mut DbConn, keyed: &KeyedRequest, status: u16, body: &str) -> DomainResult<()> {
     let inserted = diesel::insert_into(k::table)
         .values((
-            k::user_id.eq(user_id),
-            k::idempotency_key.eq(key),
-            k::request_hash.eq(fingerprint),
+            k::user_id.eq(keyed.user_id),
+            k::idempotency_key.eq(keyed.key),
+            k::request_hash.eq(keyed.fingerprint),
             k::status_code.eq(i64::from(status)),
             k::response_body.eq(body),
             k::created_at.eq(clock::now()),
@@ -90,11 +90,22 @@ pub fn store(
         .execute(conn);
     match inserted {
         Ok(_) => Ok(()),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(in_use()),
+        Err(e) if is_key_taken(&e) => Err(in_use()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether a write failed because another request stored the same key first. (SQLite does not
+/// name the constraint; there writers are serialised and only the key can collide.)
+pub fn is_key_taken(error: &diesel::result::Error) -> bool {
+    match error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info,
+        ) => info
+            .constraint_name()
+            .is_none_or(|name| name == "idempotency_keys_pkey"),
+        _ => false,
     }
 }
 

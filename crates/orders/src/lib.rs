@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod queries;
 pub mod settings;
+mod store;
 pub mod view;
 
 pub use settings::OrderSettings;

@@ -7,10 +7,10 @@ use crate::pagination::{page_limit, Page, PageParams};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use muhan_core::{clock, DomainError};
+use muhan_core::clock;
 use muhan_db::write_tx;
 use muhan_orders::create::{self, OrderRequest};
-use muhan_orders::idempotency;
+use muhan_orders::idempotency::{self, KeyedRequest};
 use muhan_orders::lifecycle::{self, Action, InspectRequest, ReasonRequest};
 use muhan_orders::queries::{
     self, FulfillmentListParams, OrderListParams, SettlementParams, SettlementReport,
@@ -48,26 +48,14 @@ pub async fn place(
     let fingerprint = idempotency::fingerprint(&value);
     let (actor, settings) = (user.actor(), state.orders.clone());
     let (status, body) = muhan_db::with_conn(&state.pool, move |c| {
-        let uid = actor.user_id;
-        // The key is stored with the response in the order's own transaction: a failed order
-        // leaves no key behind, and a racing duplicate waits for the first and replays it.
-        let attempt = write_tx(c, |c| {
-            if let Some(replay) = idempotency::lookup(c, uid, &key, &fingerprint)? {
-                return Ok(replay);
-            }
-            let parsed = json::from_value::<OrderRequest>(value)?.parse(clock::now().date())?;
-            let order = create::place(c, &settings, &actor, &parsed)?;
-            let body = serde_json::to_string(&order).map_err(DomainError::internal)?;
-            idempotency::store(c, uid, &key, &fingerprint, 201, &body)?;
-            Ok((201, body))
-        });
-        match attempt {
-            Err(DomainError::Conflict {
-                code: "idempotency_key_in_use",
-                ..
-            }) => idempotency::lookup(c, uid, &key, &fingerprint)?.ok_or_else(idempotency::in_use),
-            other => other,
-        }
+        let keyed = KeyedRequest {
+            user_id: actor.user_id,
+            key: &key,
+            fingerprint: &fingerprint,
+        };
+        create::place_keyed(c, &settings, &actor, &keyed, || {
+            json::from_value::<OrderRequest>(value)?.parse(clock::now().date())
+        })
     })
     .await?;
     Ok(
