@@ -688,7 +688,7 @@ async fn postgres_text_search_uses_the_gin_index() {
     let pool = app.pool.clone();
     let plan = tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().unwrap();
-        let muhan_db::DbConn::Postgresql(pg) = &mut *conn else {
+        let muhan_db::DbConn::Postgresql(pg) = &mut **conn else {
             unreachable!()
         };
         diesel::sql_query("SET enable_seqscan = off")

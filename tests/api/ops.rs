@@ -1,5 +1,5 @@
 use muhan_db::Backend;
-use muhan_tests::spawn_app;
+use muhan_tests::{order_body, spawn_app};
 
 #[tokio::test]
 async fn health_and_ready_answer_200() {
@@ -109,4 +109,60 @@ async fn swagger_ui_is_served_with_all_assets_locally() {
     }
     let init = app.get("/docs/swagger-initializer.js", None).await;
     assert!(init.text.contains("/openapi.json"), "{}", init.text);
+}
+
+#[tokio::test]
+async fn lost_database_connections_are_replaced() {
+    let app = spawn_app().await;
+    if app.backend() != Backend::Postgres {
+        return;
+    }
+    let m = app.market(1, 1000, 1000).await;
+    let product = m.sellers[0].1[0];
+    let order = |i: usize| {
+        let (app, buyer) = (&app, m.buyer.clone());
+        async move {
+            app.order(&buyer, &format!("k-{i}"), &order_body(&[(product, 1)]))
+                .await
+                .status
+        }
+    };
+    assert_eq!(order(0).await, 201);
+    // End every server connection to the test database, as a restart or failover would.
+    let url = app.config.database_url.clone().unwrap();
+    let ended = tokio::task::spawn_blocking(move || {
+        use diesel::{Connection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Ended {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        diesel::sql_query(
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .get_result::<Ended>(&mut conn)
+        .unwrap()
+        .n
+    })
+    .await
+    .unwrap();
+    assert!(ended >= 1);
+    // A dead pooled connection may fail a request (503, never 500 and never a half-written
+    // order); diesel flags it broken and the pool replaces it.
+    let pool_size = app.config.db_pool_size as usize;
+    let mut statuses = Vec::new();
+    for i in 1..pool_size + 6 {
+        statuses.push(order(i).await);
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 503),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[pool_size..].iter().all(|s| *s == 201),
+        "{statuses:?}"
+    );
+    app.get("/ready", None).await.expect(200);
 }

@@ -2,6 +2,7 @@
 //! never on an actix worker thread.
 
 use crate::{DbConn, DbPool};
+use diesel::r2d2::R2D2Connection;
 use muhan_core::{DomainError, DomainResult};
 
 /// Runs `work` on the blocking thread pool.
@@ -16,7 +17,8 @@ where
 }
 
 /// Runs `work` with a pooled connection on the blocking thread pool. An unreachable database
-/// is reported as `Unavailable` (503), not as an internal error.
+/// is reported as `Unavailable` (503), not as an internal error; so is a connection found
+/// dead after the work failed, which the pool then drops (the next request gets a new one).
 pub async fn with_conn<T, F>(pool: &DbPool, work: F) -> DomainResult<T>
 where
     F: FnOnce(&mut DbConn) -> DomainResult<T> + Send + 'static,
@@ -27,7 +29,18 @@ where
         let mut conn = pool
             .get()
             .map_err(|e| DomainError::Unavailable(e.to_string()))?;
-        work(&mut conn)
+        let result = work(&mut conn);
+        let failed = matches!(
+            result,
+            Err(DomainError::Internal(_) | DomainError::Unavailable(_))
+        );
+        if failed && conn.ping().is_err() {
+            conn.mark_lost();
+            return Err(DomainError::Unavailable(
+                "lost the connection to the database".into(),
+            ));
+        }
+        result
     })
     .await
 }

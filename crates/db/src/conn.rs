@@ -114,6 +114,34 @@ impl DbUrl {
     }
 }
 
+/// A pooled connection that can be marked lost (the server went away: restart, failover,
+/// an administrator ending it), so that the pool drops it instead of handing it out again.
+/// diesel flags only a broken *transaction*; a dead socket outside one would stay pooled.
+pub struct PooledDbConn {
+    conn: DbConn,
+    lost: bool,
+}
+
+impl PooledDbConn {
+    pub fn mark_lost(&mut self) {
+        self.lost = true;
+    }
+}
+
+impl std::ops::Deref for PooledDbConn {
+    type Target = DbConn;
+
+    fn deref(&self) -> &DbConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledDbConn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.conn
+    }
+}
+
 /// The r2d2 manager for `DbConn`.
 #[derive(Debug, Clone)]
 pub struct DbConnectionManager {
@@ -121,19 +149,22 @@ pub struct DbConnectionManager {
 }
 
 impl r2d2::ManageConnection for DbConnectionManager {
-    type Connection = DbConn;
+    type Connection = PooledDbConn;
     type Error = DbError;
 
-    fn connect(&self) -> Result<DbConn, DbError> {
-        self.url.establish()
+    fn connect(&self) -> Result<PooledDbConn, DbError> {
+        Ok(PooledDbConn {
+            conn: self.url.establish()?,
+            lost: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        conn.ping().map_err(DbError::Query)
+    fn is_valid(&self, conn: &mut PooledDbConn) -> Result<(), DbError> {
+        conn.conn.ping().map_err(DbError::Query)
     }
 
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut PooledDbConn) -> bool {
+        conn.lost || conn.conn.is_broken()
     }
 }
 

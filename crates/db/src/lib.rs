@@ -14,7 +14,7 @@ pub mod tx;
 
 pub use blocking::{ping, run_blocking, with_conn};
 pub use cached_sql::{cached_sql, BindNext};
-pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions};
+pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions, PooledDbConn};
 pub use migrate::run_migrations;
 pub use tx::{read_tx, write_tx};
 
