@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Order placement benchmark on PostgreSQL (issue #4): orders of 3 enterprises x 5 lines.
 
-Builds a fresh database through the API (an agency with an active buyer, 30 verified
-enterprises with 20 approved products each, ample stock), then:
+Builds a fresh database through the API (20 agencies in Daegu's districts with an active
+buyer each, 30 verified enterprises with 20 approved products each, ample stock), then:
 1. counts the SQL statements one order takes (log_statement = all on the bench database,
    one order placed between two markers);
-2. drives POST /api/v1/orders with wrk at several concurrencies; each request picks 3 random
-   enterprises and 5 random products of each, with a fresh Idempotency-Key.
+2. drives POST /api/v1/orders with wrk at several concurrencies; each request is placed by a
+   random buyer, picks 3 random enterprises and 5 random products of each and a random
+   delivery district, with a fresh Idempotency-Key.
 
     cargo build --release
     python3 bench/orders_load.py --pg-url postgres://postgres@127.0.0.1:5432/postgres
@@ -84,13 +85,18 @@ def start(binary, db_url, port, workdir, pool_size=8):
     sys.exit("server did not start")
 
 
-def seed(base, enterprises, products_per):
+def seed(base, enterprises, products_per, buyers):
     admin = call(base, "POST", "/api/v1/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})["access_token"]
-    agency = call(base, "POST", "/api/v1/agencies", {"name": "대구광역시청", "kind": "local_government"}, admin)
-    buyer = call(base, "POST", "/api/v1/auth/signup/buyer", {"email": "buyer@bench.test", "password": "buyer-password-1",
-                                                           "display_name": "구매", "agency_id": agency["id"]})
-    call(base, "POST", f"/api/v1/admin/users/{buyer['user']['id']}/approve", {}, admin)
-    buyer_token = call(base, "POST", "/api/v1/auth/login", {"email": "buyer@bench.test", "password": "buyer-password-1"})["access_token"]
+    districts = [d["code"] for d in call(base, "GET", "/api/v1/districts") if d["code"].startswith("27")]
+    buyer_tokens = []
+    for b in range(buyers):
+        agency = call(base, "POST", "/api/v1/agencies", {"name": f"대구 공공기관 {b}", "kind": "local_government",
+                                                        "district": districts[b % len(districts)]}, admin)
+        email = f"buyer{b}@bench.test"
+        buyer = call(base, "POST", "/api/v1/auth/signup/buyer", {"email": email, "password": "buyer-password-1",
+                                                               "display_name": "구매", "agency_id": agency["id"]})
+        call(base, "POST", f"/api/v1/admin/users/{buyer['user']['id']}/approve", {}, admin)
+        buyer_tokens.append(call(base, "POST", "/api/v1/auth/login", {"email": email, "password": "buyer-password-1"})["access_token"])
     tree = call(base, "GET", "/api/v1/categories")
     leaves = []
 
@@ -119,11 +125,12 @@ def seed(base, enterprises, products_per):
             call(base, "POST", f"/api/v1/products/{p['id']}/approve", {}, admin)
             ids.append(p["id"])
         catalog.append(ids)
-    return buyer_token, catalog
+    return buyer_tokens, districts, catalog
 
 
 LUA = r'''
-local token = "%(token)s"
+local tokens = %(tokens)s
+local districts = %(districts)s
 local ents = %(ents)s
 local date = "%(date)s"
 local counter = 0
@@ -149,14 +156,30 @@ function request()
       lines[#lines + 1] = string.format('{"product_id":%%d,"quantity":1}', ps[i])
     end
   end
-  local body = '{"lines":[' .. table.concat(lines, ",") .. '],"delivery":{"address":"대구광역시 중구","district":"27110","requested_date":"' .. date .. '"}}'
+  local body = '{"lines":[' .. table.concat(lines, ",") .. '],"delivery":{"address":"대구광역시","district":"' .. districts[math.random(#districts)] .. '","requested_date":"' .. date .. '"}}'
   return wrk.format("POST", "/api/v1/orders", {
     ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. token,
+    ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)],
     ["Idempotency-Key"] = run .. "-" .. counter,
   }, body)
 end
 '''
+
+
+def cpu_seconds():
+    """CPU time (user + system) used so far per command name, over all processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        totals[name] = totals.get(name, 0) + (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 def count_statements(db_url, base, token, catalog):
@@ -172,6 +195,7 @@ def count_statements(db_url, base, token, catalog):
     time.sleep(0.5)
     log = open(PG_LOG, errors="replace").read()
     segment = log[log.find(start_marker):log.find(end_marker)]
+    segment = segment[:segment.rfind("\n")]  # drop the end marker's own line
     statements = re.findall(r"LOG:  (?:execute [^:]*|statement): (.*)", segment)
     statements = [s for s in statements if start_marker not in s and end_marker not in s]
     return statements
@@ -183,6 +207,8 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "muhan"))
     ap.add_argument("--enterprises", type=int, default=30)
     ap.add_argument("--products", type=int, default=20)
+    ap.add_argument("--buyers", type=int, default=20,
+                    help="agencies, one buyer each; every order is placed by a random one")
     ap.add_argument("--duration", default="15s")
     ap.add_argument("--connections", default="8,16,32")
     ap.add_argument("--pool-size", type=int, default=8,
@@ -195,7 +221,8 @@ def main():
     proc = None
     try:
         proc, base = start(args.binary, db_url, free_port(), workdir)
-        token, catalog = seed(base, args.enterprises, args.products)
+        tokens, districts, catalog = seed(base, args.enterprises, args.products, args.buyers)
+        token = tokens[0]
         print(f"seeded {args.enterprises} enterprises x {args.products} products", flush=True)
         # Statement count: new connections pick up log_statement, so restart the server.
         proc.terminate(); proc.wait(timeout=20)
@@ -221,14 +248,20 @@ def main():
         ents = "{" + ",".join("{" + ",".join(map(str, ids)) + "}" for ids in catalog) + "}"
         for c in args.connections.split(","):
             script = os.path.join(workdir, f"orders-{c}.lua")
-            open(script, "w").write(LUA % {"token": token, "date": tomorrow, "ents": ents, "run": uuid.uuid4().hex})
+            open(script, "w").write(LUA % {"tokens": "{" + ",".join(f'"{t}"' for t in tokens) + "}",
+                                          "districts": "{" + ",".join(f'"{d}"' for d in districts) + "}", "date": tomorrow, "ents": ents, "run": uuid.uuid4().hex})
             print(f"\n=== wrk -t1 -c{c} -d{args.duration} (POST /api/v1/orders) ===", flush=True)
-            wrk = subprocess.Popen(["wrk", "-t1", f"-c{c}", f"-d{args.duration}", "--latency", "-s", script, base])
-            if os.environ.get("BENCH_TOP"):
-                time.sleep(5)
-                subprocess.run(["bash", "-c", "top -b -n 1 -d 2 | sed -n '7,14p'"])
-            if wrk.wait() != 0:
-                sys.exit("wrk failed")
+            before = cpu_seconds()
+            wrk = subprocess.run(["wrk", "-t1", f"-c{c}", f"-d{args.duration}", "--latency", "-s", script, base],
+                                 capture_output=True, text=True)
+            after = cpu_seconds()
+            print(wrk.stdout, end="")
+            if wrk.returncode != 0:
+                sys.exit("wrk failed: " + wrk.stderr)
+            done = int(re.search(r"(\d+) requests in", wrk.stdout).group(1))
+            # wrk is gone by the second reading: its share is what the machine used beyond the rest.
+            used = {k: after.get(k, 0) - before.get(k, 0) for k in ("muhan", "postgres")}
+            print("CPU per order: " + ", ".join(f"{k} {v * 1000 / done:.2f} ms" for k, v in used.items()), flush=True)
         orders = psql(db_url, "SELECT count(*) FROM orders").strip()
         print(f"\norders in the database: {orders}")
     finally:

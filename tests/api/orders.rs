@@ -118,6 +118,31 @@ async fn idempotency_one_order_per_key_identical_replays() {
     assert_eq!(order_count(&app, &m).await, 1);
     assert_eq!(stock_of(&app, &m, m.sellers[0].1[0]).await, 98);
 
+    // A retry gets its first answer even when the same order would now be refused.
+    let (seller, product) = (&m.sellers[0].0, m.sellers[0].1[0]);
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/products/{product}/stock"),
+        Some(&seller.token),
+        Some(&json!({"stock": 0})),
+    )
+    .await
+    .expect(200);
+    let replay = app.order(&m.buyer, "same-key", &body).await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.text, created[0].text);
+    app.order(&m.buyer, "fresh-key", &body)
+        .await
+        .expect_problem(409, "insufficient_stock");
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/products/{product}/stock"),
+        Some(&seller.token),
+        Some(&json!({"stock": 98})),
+    )
+    .await
+    .expect(200);
+
     // Same key, different body.
     app.order(&m.buyer, "same-key", &order_body(&[(m.sellers[0].1[0], 3)]))
         .await

@@ -154,9 +154,12 @@ fn forbidden_buyer() -> DomainError {
 /// key was used before (422 if with another body), else the newly placed order (201), stored
 /// under the key. `parse` runs only when the order is new.
 ///
-/// On PostgreSQL the order is written by one statement, which is its own transaction; the
-/// reads before it need no common snapshot (the write re-checks the stock). SQLite runs the
-/// whole attempt in one `BEGIN IMMEDIATE` transaction.
+/// New keys are the common case, so the order is attempted first: storing its key fails when
+/// the key exists, and so does any refusal; only then is the stored answer looked up (a
+/// retried request must get its first answer even if it would now be refused, say for a
+/// delivery date that has passed). On PostgreSQL the order is written by one statement, its
+/// own transaction; the reads before it need no common snapshot (the write re-checks the
+/// stock). SQLite runs the attempt in one `BEGIN IMMEDIATE` transaction.
 pub fn place_keyed(
     conn: &mut DbConn,
     settings: &OrderSettings,
@@ -164,24 +167,19 @@ pub fn place_keyed(
     keyed: &KeyedRequest,
     parse: impl FnOnce() -> DomainResult<ParsedOrder>,
 ) -> DomainResult<(u16, String)> {
-    let attempt = |c: &mut DbConn| -> DomainResult<(u16, String)> {
-        if let Some(replay) = idempotency::lookup(c, keyed.user_id, keyed.key, keyed.fingerprint)? {
-            return Ok(replay);
-        }
-        Ok((201, place(c, settings, actor, &parse()?, keyed)?))
-    };
+    let attempt = |c: &mut DbConn| place(c, settings, actor, &parse()?, keyed);
     let attempted = match conn.backend() {
         Backend::Postgres => attempt(conn),
         Backend::Sqlite => write_tx(conn, attempt),
     };
     match attempted {
-        // A concurrent request with the same key stored its answer first: replay it.
-        Err(DomainError::Conflict {
-            code: "idempotency_key_in_use",
-            ..
-        }) => idempotency::lookup(conn, keyed.user_id, keyed.key, keyed.fingerprint)?
-            .ok_or_else(idempotency::in_use),
-        other => other,
+        Ok(body) => Ok((201, body)),
+        Err(refused) => {
+            match idempotency::lookup(conn, keyed.user_id, keyed.key, keyed.fingerprint)? {
+                Some(replay) => Ok(replay),
+                None => Err(refused),
+            }
+        }
     }
 }
 

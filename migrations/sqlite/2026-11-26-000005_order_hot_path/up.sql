@@ -19,3 +19,17 @@ INSERT INTO order_lines_new
 DROP TABLE order_lines;
 ALTER TABLE order_lines_new RENAME TO order_lines;
 CREATE INDEX order_lines_fulfillment_idx ON order_lines (fulfillment_id);
+
+-- The running purchase totals are derived from the orders; their keys need no foreign keys.
+CREATE TABLE purchase_totals_new (
+    agency_id BIGINT NOT NULL,
+    enterprise_id BIGINT NOT NULL,
+    category_id BIGINT NOT NULL,
+    day DATE NOT NULL,
+    total_won BIGINT NOT NULL,
+    PRIMARY KEY (agency_id, enterprise_id, category_id, day)
+);
+INSERT INTO purchase_totals_new SELECT agency_id, enterprise_id, category_id, day, total_won
+    FROM purchase_totals;
+DROP TABLE purchase_totals;
+ALTER TABLE purchase_totals_new RENAME TO purchase_totals;

@@ -1,3 +1,16 @@
+CREATE TABLE purchase_totals_old (
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
+    category_id BIGINT NOT NULL REFERENCES categories (id),
+    day DATE NOT NULL,
+    total_won BIGINT NOT NULL,
+    PRIMARY KEY (agency_id, enterprise_id, category_id, day)
+);
+INSERT INTO purchase_totals_old SELECT agency_id, enterprise_id, category_id, day, total_won
+    FROM purchase_totals;
+DROP TABLE purchase_totals;
+ALTER TABLE purchase_totals_old RENAME TO purchase_totals;
+
 CREATE TABLE order_lines_old (
     id INTEGER PRIMARY KEY,
     fulfillment_id BIGINT NOT NULL REFERENCES fulfillments (id),
