@@ -201,25 +201,28 @@ fn place(
     districts::require(conn, "delivery.district", &req.district)?;
 
     let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
-    let products = store::products(conn, &ids)?;
-    let parts = split_by_enterprise(req, &products)?;
-    check_limits(settings, &parts)?;
-    if let Some(short) = short_line(req, &products) {
-        return Err(insufficient(&products, short));
-    }
-
     let now = clock::now();
     let today = now.date();
-    let amounts = purchase_amounts(&parts);
-    let enterprise_ids: Vec<i64> = parts.iter().map(|p| p.enterprise_id).collect();
     let window_start = today - Duration::days(SPLIT_PURCHASE_WINDOW_DAYS);
-    let prepared = store::prepare(conn, parts.len(), agency_id, window_start, &enterprise_ids)?;
-    let (id, fulfillment_ids) = (prepared.order_id, prepared.fulfillment_ids);
-    let warnings = split_purchase_warnings(settings, &parts, &amounts, &prepared.earlier);
+    let inputs = store::order_inputs(conn, &ids, agency_id, window_start)?;
+    let products = &inputs.products;
+    let parts = split_by_enterprise(req, products)?;
+    check_limits(settings, &parts)?;
+    if let Some(short) = short_line(req, products) {
+        return Err(insufficient(products, short));
+    }
+    if inputs.fulfillment_ids.len() != parts.len() {
+        return Err(DomainError::internal(
+            "one fulfillment id per enterprise expected",
+        ));
+    }
+    let (id, fulfillment_ids) = (inputs.order_id, &inputs.fulfillment_ids);
+    let amounts = purchase_amounts(&parts);
+    let warnings = split_purchase_warnings(settings, &parts, &amounts, &inputs.earlier);
     let mut line_categories = Vec::with_capacity(req.lines.len());
     let fulfillments = parts
         .iter()
-        .zip(&fulfillment_ids)
+        .zip(fulfillment_ids)
         .map(|(part, fid)| {
             line_categories.extend(part.lines.iter().map(|l| l.category_id));
             fulfillment_view(part, *fid, id, settings.commission_bp)
@@ -261,7 +264,7 @@ fn place(
     match written {
         Written::Placed => Ok(response_body),
         // A concurrent order took the stock after it was read; nothing was written.
-        Written::ShortOf(product_id) => Err(insufficient(&products, product_id)),
+        Written::ShortOf(product_id) => Err(insufficient(products, product_id)),
     }
 }
 

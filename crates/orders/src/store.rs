@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp};
 use diesel::upsert::excluded;
 use diesel::{PgConnection, SqliteConnection};
-use muhan_core::{DomainError, DomainResult};
+use muhan_core::DomainResult;
 use muhan_db::schema::{
     enterprises as e, fulfillments as f, order_events as ev, order_lines as l, orders as o,
     products as p, purchase_totals as pt,
@@ -42,28 +42,6 @@ pub(crate) struct ProductRow {
     pub enterprise_kind: String,
 }
 
-/// The products with these ids and their enterprises (one query on both backends).
-pub(crate) fn products(conn: &mut DbConn, ids: &[i64]) -> DomainResult<Vec<ProductRow>> {
-    Ok(p::table
-        .inner_join(e::table)
-        .filter(p::id.eq_any(ids))
-        .select((
-            p::id,
-            p::enterprise_id,
-            p::category_id,
-            p::name,
-            p::unit,
-            p::price_won,
-            p::min_order_qty,
-            p::stock,
-            p::status,
-            e::status,
-            e::name,
-            e::kind,
-        ))
-        .load(conn)?)
-}
-
 /// One agency's catalog purchases from an enterprise in a category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PurchaseAmount {
@@ -72,81 +50,167 @@ pub(crate) struct PurchaseAmount {
     pub amount_won: i64,
 }
 
-/// What a new order needs before it is written: its id, its fulfillments' ids (ascending)
-/// and the agency's purchases over the split-purchase window so far.
-pub(crate) struct Prepared {
+/// What placing an order reads before it writes: the products asked for (with their
+/// enterprises), fresh ids for the order and for one fulfillment per enterprise among those
+/// products (ascending), and the agency's purchases from those enterprises in the
+/// split-purchase window so far. Ids are taken before the insert so that the order number,
+/// the lines and the stored answer can use them; PostgreSQL takes them from the identity
+/// sequences (gap-tolerant, safe across instances), SQLite as MAX + 1 … (writers are
+/// serialised there).
+pub(crate) struct OrderInputs {
+    pub products: Vec<ProductRow>,
     pub order_id: i64,
     pub fulfillment_ids: Vec<i64>,
     pub earlier: Vec<PurchaseAmount>,
 }
 
 #[derive(QueryableByName)]
-struct PreparedRow {
+struct InputRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    enterprise_id: i64,
+    #[diesel(sql_type = BigInt)]
+    category_id: i64,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    unit: String,
+    #[diesel(sql_type = BigInt)]
+    price_won: i64,
+    #[diesel(sql_type = BigInt)]
+    min_order_qty: i64,
+    #[diesel(sql_type = BigInt)]
+    stock: i64,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Text)]
+    enterprise_status: String,
+    #[diesel(sql_type = Text)]
+    enterprise_name: String,
+    #[diesel(sql_type = Text)]
+    enterprise_kind: String,
     #[diesel(sql_type = BigInt)]
     order_id: i64,
     #[diesel(sql_type = Array<BigInt>)]
     fulfillment_ids: Vec<i64>,
     #[diesel(sql_type = Array<BigInt>)]
-    enterprise_ids: Vec<i64>,
+    earlier_enterprise_ids: Vec<i64>,
     #[diesel(sql_type = Array<BigInt>)]
-    category_ids: Vec<i64>,
+    earlier_category_ids: Vec<i64>,
     #[diesel(sql_type = Array<BigInt>)]
-    totals: Vec<i64>,
+    earlier_totals: Vec<i64>,
 }
 
-/// Takes the ids (before the insert, so that the order number, the lines and the stored
-/// answer can use them) and reads the agency's purchases from `enterprise_ids` after
-/// `window_start`. PostgreSQL: the identity sequences (gap-tolerant, safe across instances);
-/// SQLite: writers are serialised, so MAX + 1 … is safe.
-pub(crate) fn prepare(
+/// Reads the inputs of an order over `product_ids` by `agency_id` (one statement on
+/// PostgreSQL; every returned row repeats the ids and totals).
+pub(crate) fn order_inputs(
     conn: &mut DbConn,
-    fulfillments: usize,
+    product_ids: &[i64],
     agency_id: i64,
     window_start: NaiveDate,
-    enterprise_ids: &[i64],
-) -> DomainResult<Prepared> {
-    let count = i64::try_from(fulfillments).map_err(DomainError::internal)?;
-    let prepared = match conn {
+) -> DomainResult<OrderInputs> {
+    match conn {
         DbConn::Postgresql(pg) => {
-            let row: PreparedRow = cached_sql(
-                "WITH earlier AS ( \
+            let rows: Vec<InputRow> = cached_sql(
+                "WITH found AS ( \
+                     SELECT p.id, p.enterprise_id, p.category_id, p.name, p.unit, p.price_won, \
+                         p.min_order_qty, p.stock, p.status, e.status AS enterprise_status, \
+                         e.name AS enterprise_name, e.kind AS enterprise_kind \
+                     FROM products p JOIN enterprises e ON e.id = p.enterprise_id \
+                     WHERE p.id = ANY(?) \
+                 ), earlier AS ( \
                      SELECT enterprise_id, category_id, SUM(total_won)::bigint AS total \
                      FROM purchase_totals \
-                     WHERE agency_id = ? AND day > ? AND enterprise_id = ANY(?) \
+                     WHERE agency_id = ? AND day > ? \
+                       AND enterprise_id IN (SELECT enterprise_id FROM found) \
                      GROUP BY enterprise_id, category_id \
+                 ), prepared AS ( \
+                     SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS order_id, \
+                         ARRAY(SELECT nextval(pg_get_serial_sequence('fulfillments', 'id')) \
+                               FROM generate_series(1, \
+                                   (SELECT count(DISTINCT enterprise_id) FROM found))) \
+                             AS fulfillment_ids, \
+                         ARRAY(SELECT enterprise_id FROM earlier ORDER BY enterprise_id, category_id) \
+                             AS earlier_enterprise_ids, \
+                         ARRAY(SELECT category_id FROM earlier ORDER BY enterprise_id, category_id) \
+                             AS earlier_category_ids, \
+                         ARRAY(SELECT total FROM earlier ORDER BY enterprise_id, category_id) \
+                             AS earlier_totals \
                  ) \
-                 SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS order_id, \
-                     ARRAY(SELECT nextval(pg_get_serial_sequence('fulfillments', 'id')) \
-                           FROM generate_series(1, ?::bigint)) AS fulfillment_ids, \
-                     ARRAY(SELECT enterprise_id FROM earlier ORDER BY 1, category_id) AS enterprise_ids, \
-                     ARRAY(SELECT category_id FROM earlier ORDER BY enterprise_id, 1) AS category_ids, \
-                     ARRAY(SELECT total FROM earlier ORDER BY enterprise_id, category_id) AS totals",
+                 SELECT found.*, prepared.* FROM found, prepared",
             )
+            .bind::<Array<BigInt>, _>(product_ids)
             .bind::<BigInt, _>(agency_id)
             .bind::<Date, _>(window_start)
-            .bind::<Array<BigInt>, _>(enterprise_ids)
-            .bind::<BigInt, _>(count)
-            .get_result(pg)?;
-            let earlier = row
-                .enterprise_ids
+            .load(pg)?;
+            let Some(first) = rows.first() else {
+                return Ok(OrderInputs {
+                    products: Vec::new(),
+                    order_id: 0,
+                    fulfillment_ids: Vec::new(),
+                    earlier: Vec::new(),
+                });
+            };
+            let earlier = first
+                .earlier_enterprise_ids
                 .iter()
-                .zip(&row.category_ids)
-                .zip(&row.totals)
+                .zip(&first.earlier_category_ids)
+                .zip(&first.earlier_totals)
                 .map(|((enterprise_id, category_id), total)| PurchaseAmount {
                     enterprise_id: *enterprise_id,
                     category_id: *category_id,
                     amount_won: *total,
                 })
                 .collect();
-            let mut fulfillment_ids = row.fulfillment_ids;
+            let (order_id, mut fulfillment_ids) = (first.order_id, first.fulfillment_ids.clone());
             fulfillment_ids.sort_unstable();
-            Prepared {
-                order_id: row.order_id,
+            let products = rows
+                .into_iter()
+                .map(|r| ProductRow {
+                    id: r.id,
+                    enterprise_id: r.enterprise_id,
+                    category_id: r.category_id,
+                    name: r.name,
+                    unit: r.unit,
+                    price_won: r.price_won,
+                    min_order_qty: r.min_order_qty,
+                    stock: r.stock,
+                    status: r.status,
+                    enterprise_status: r.enterprise_status,
+                    enterprise_name: r.enterprise_name,
+                    enterprise_kind: r.enterprise_kind,
+                })
+                .collect();
+            Ok(OrderInputs {
+                products,
+                order_id,
                 fulfillment_ids,
                 earlier,
-            }
+            })
         }
         DbConn::Sqlite(lite) => {
+            let products: Vec<ProductRow> = p::table
+                .inner_join(e::table)
+                .filter(p::id.eq_any(product_ids))
+                .select((
+                    p::id,
+                    p::enterprise_id,
+                    p::category_id,
+                    p::name,
+                    p::unit,
+                    p::price_won,
+                    p::min_order_qty,
+                    p::stock,
+                    p::status,
+                    e::status,
+                    e::name,
+                    e::kind,
+                ))
+                .load(lite)?;
+            let mut enterprise_ids: Vec<i64> = products.iter().map(|p| p.enterprise_id).collect();
+            enterprise_ids.sort_unstable();
+            enterprise_ids.dedup();
             let max_order: Option<i64> = o::table.select(diesel::dsl::max(o::id)).first(lite)?;
             let max_fulfillment: Option<i64> =
                 f::table.select(diesel::dsl::max(f::id)).first(lite)?;
@@ -154,7 +218,7 @@ pub(crate) fn prepare(
             let rows: Vec<(i64, i64, i64)> = pt::table
                 .filter(pt::agency_id.eq(agency_id))
                 .filter(pt::day.gt(window_start))
-                .filter(pt::enterprise_id.eq_any(enterprise_ids))
+                .filter(pt::enterprise_id.eq_any(&enterprise_ids))
                 .select((pt::enterprise_id, pt::category_id, pt::total_won))
                 .load(lite)?;
             let mut earlier: Vec<PurchaseAmount> = Vec::new();
@@ -171,19 +235,16 @@ pub(crate) fn prepare(
                     }),
                 }
             }
-            Prepared {
+            Ok(OrderInputs {
+                products,
                 order_id: max_order.unwrap_or(0) + 1,
-                fulfillment_ids: (1..=count).map(|n| first + n).collect(),
+                fulfillment_ids: (1..=enterprise_ids.len() as i64)
+                    .map(|n| first + n)
+                    .collect(),
                 earlier,
-            }
+            })
         }
-    };
-    if prepared.fulfillment_ids.len() != fulfillments {
-        return Err(DomainError::internal(
-            "id allocation returned the wrong count",
-        ));
     }
-    Ok(prepared)
 }
 
 /// Everything a new order writes, built from the view the buyer gets back.
