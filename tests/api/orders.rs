@@ -890,3 +890,35 @@ async fn overdue_filters_find_missed_deadlines() {
         .await
         .expect_problem(422, "validation_failed");
 }
+
+#[tokio::test]
+async fn expired_idempotency_keys_are_forgotten() {
+    let app = spawn_app().await;
+    let m = app.market(1, 1000, 100).await;
+    let product = m.sellers[0].1[0];
+    app.order(&m.buyer, "kept-a-while", &order_body(&[(product, 1)]))
+        .await
+        .expect(201);
+    let purge = |cutoff: chrono::NaiveDateTime| {
+        let pool = app.pool.clone();
+        async move {
+            muhan_db::with_conn(&pool, move |c| {
+                muhan_orders::idempotency::purge_before(c, cutoff)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let now = chrono::Utc::now().naive_utc();
+    // Younger than the cutoff: kept, so another body under the key is still refused.
+    assert_eq!(purge(now - chrono::Duration::hours(24)).await, 0);
+    app.order(&m.buyer, "kept-a-while", &order_body(&[(product, 2)]))
+        .await
+        .expect_problem(422, "idempotency_key_reused");
+    // Past the retention: forgotten, and the key may be used afresh.
+    assert_eq!(purge(now + chrono::Duration::minutes(1)).await, 1);
+    app.order(&m.buyer, "kept-a-while", &order_body(&[(product, 2)]))
+        .await
+        .expect(201);
+    assert_eq!(stock_of(&app, &m, product).await, 97);
+}

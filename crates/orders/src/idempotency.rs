@@ -109,6 +109,12 @@ pub fn is_key_taken(error: &diesel::result::Error) -> bool {
     }
 }
 
+/// Forgets keys stored before `cutoff`, with their answers (a retry after that is a new
+/// request). Returns how many were removed.
+pub fn purge_before(conn: &mut DbConn, cutoff: chrono::NaiveDateTime) -> DomainResult<usize> {
+    Ok(diesel::delete(k::table.filter(k::created_at.lt(cutoff))).execute(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,8 @@ pub struct Config {
     /// (`[private_contract_limits] cooperative = 30000000`, or
     /// `MUHAN_PRIVATE_CONTRACT_LIMITS__COOPERATIVE=30000000`).
     pub private_contract_limits: BTreeMap<String, i64>,
+    /// How long an `Idempotency-Key` and its stored answer are kept (at least 24 hours).
+    pub idempotency_key_retention_hours: i64,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             trust_proxy_headers: false,
             commission_bp: 300,
             private_contract_limits: BTreeMap::new(),
+            idempotency_key_retention_hours: 7 * 24,
         }
     }
 }

@@ -56,6 +56,11 @@ enum AdminCommand {
     },
 }
 
+// Allocation-heavy request handling (JSON in and out, many small buffers) spends noticeably
+// less CPU in mimalloc than in glibc's malloc under concurrency.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref()).context("reading configuration")?;

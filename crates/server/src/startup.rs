@@ -11,13 +11,14 @@ use muhan_api::{build_app, AppState};
 use muhan_auth::{password, users, JwtKeys, LoginSettings, ThrottleSettings};
 use muhan_core::{Email, EnterpriseKind, Password};
 use muhan_db::{run_migrations, write_tx, DbPool, DbUrl, PoolOptions};
-use muhan_orders::OrderSettings;
+use muhan_orders::{idempotency, OrderSettings};
 use std::net::TcpListener;
 
 pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    key_retention: chrono::Duration,
 }
 
 /// Connects to the configured database and applies pending migrations.
@@ -116,10 +117,14 @@ impl Application {
         tracing::info!(
             "Muhan listening on http://{host}:{port} — API docs at http://{host}:{port}/docs/"
         );
+        if config.idempotency_key_retention_hours < 24 {
+            anyhow::bail!("idempotency_key_retention_hours must be at least 24");
+        }
         Ok(Self {
             port,
             server: server.run(),
             pool,
+            key_retention: chrono::Duration::hours(config.idempotency_key_retention_hours),
         })
     }
 
@@ -131,8 +136,30 @@ impl Application {
         &self.pool
     }
 
-    /// Serves until the process is told to stop (SIGINT/SIGTERM: graceful shutdown).
+    /// Serves until the process is told to stop (SIGINT/SIGTERM: graceful shutdown), purging
+    /// expired idempotency keys hourly meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let purge = tokio::spawn(purge_idempotency_keys(
+            self.pool.clone(),
+            self.key_retention,
+        ));
+        let served = self.server.await;
+        purge.abort();
+        served
+    }
+}
+
+/// Deletes idempotency keys older than `retention`, at start and then every hour. Several
+/// instances may do this at once; the deletes simply overlap.
+async fn purge_idempotency_keys(pool: DbPool, retention: chrono::Duration) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        let cutoff = muhan_core::clock::now() - retention;
+        match muhan_db::with_conn(&pool, move |c| idempotency::purge_before(c, cutoff)).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
+            Err(error) => tracing::warn!(%error, "purging idempotency keys failed"),
+        }
     }
 }
