@@ -4,11 +4,12 @@
 
 use crate::idempotency::{self, KeyedRequest};
 use crate::lifecycle::FulfillmentStatus;
-use crate::store::{self, NewOrder, ProductRow, PurchaseAmount, Written};
-use crate::view::{Delivery, Fulfillment, Line, Order, Warning};
+use crate::split_purchase;
+use crate::store::{self, NewOrder, ProductRow, Written};
+use crate::view::{Delivery, Fulfillment, Line, Order};
 use crate::{money, OrderSettings};
 use chrono::Datelike;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use muhan_catalog::districts;
 use muhan_core::{
@@ -22,7 +23,6 @@ use std::collections::HashMap;
 
 pub const MAX_LINES: usize = 100;
 const MAX_QUANTITY: i64 = 1_000_000_000;
-const SPLIT_PURCHASE_WINDOW_DAYS: i64 = 30;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -124,22 +124,22 @@ impl OrderRequest {
 }
 
 /// One enterprise's part of the order being placed.
-struct Part {
-    enterprise_id: i64,
-    enterprise_name: String,
-    kind: EnterpriseKind,
-    lines: Vec<PartLine>,
-    subtotal: i64,
+pub(crate) struct Part {
+    pub(crate) enterprise_id: i64,
+    pub(crate) enterprise_name: String,
+    pub(crate) kind: EnterpriseKind,
+    pub(crate) lines: Vec<PartLine>,
+    pub(crate) subtotal: i64,
 }
 
-struct PartLine {
-    product_id: i64,
-    category_id: i64,
-    name: String,
-    unit: String,
-    unit_price_won: i64,
-    quantity: i64,
-    line_total_won: i64,
+pub(crate) struct PartLine {
+    pub(crate) product_id: i64,
+    pub(crate) category_id: i64,
+    pub(crate) name: String,
+    pub(crate) unit: String,
+    pub(crate) unit_price_won: i64,
+    pub(crate) quantity: i64,
+    pub(crate) line_total_won: i64,
 }
 
 pub fn order_no(year: i32, id: i64) -> String {
@@ -203,7 +203,7 @@ fn place(
     let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
     let now = clock::now();
     let today = now.date();
-    let window_start = today - Duration::days(SPLIT_PURCHASE_WINDOW_DAYS);
+    let window_start = split_purchase::window_start(today);
     let inputs = store::order_inputs(conn, &ids, agency_id, window_start)?;
     let products = &inputs.products;
     let parts = split_by_enterprise(req, products)?;
@@ -217,8 +217,8 @@ fn place(
         ));
     }
     let (id, fulfillment_ids) = (inputs.order_id, &inputs.fulfillment_ids);
-    let amounts = purchase_amounts(&parts);
-    let warnings = split_purchase_warnings(settings, &parts, &amounts, &inputs.earlier);
+    let amounts = split_purchase::amounts(&parts);
+    let warnings = split_purchase::warnings(settings, &parts, &amounts, &inputs.earlier);
     let mut line_categories = Vec::with_capacity(req.lines.len());
     let fulfillments = parts
         .iter()
@@ -405,74 +405,6 @@ fn insufficient(products: &[ProductRow], product_id: i64) -> DomainError {
         "insufficient_stock",
         format!("not enough stock of product {product_id} ({name})"),
     )
-}
-
-/// This order's amounts per enterprise and category, in key order (the order in which
-/// concurrent orders lock the running totals).
-fn purchase_amounts(parts: &[Part]) -> Vec<PurchaseAmount> {
-    let mut amounts: Vec<PurchaseAmount> = Vec::new();
-    for part in parts {
-        for line in &part.lines {
-            match amounts.iter_mut().find(|a| {
-                a.enterprise_id == part.enterprise_id && a.category_id == line.category_id
-            }) {
-                Some(entry) => entry.amount_won += line.line_total_won,
-                None => amounts.push(PurchaseAmount {
-                    enterprise_id: part.enterprise_id,
-                    category_id: line.category_id,
-                    amount_won: line.line_total_won,
-                }),
-            }
-        }
-    }
-    amounts.sort_unstable_by_key(|a| (a.enterprise_id, a.category_id));
-    amounts
-}
-
-/// `possible_split_purchase`: the agency's catalog purchases from one enterprise in one
-/// category within 30 days, this order included, add up past that enterprise's limit. One
-/// warning per enterprise and category, in the order of the order's parts and lines.
-fn split_purchase_warnings(
-    settings: &OrderSettings,
-    parts: &[Part],
-    amounts: &[PurchaseAmount],
-    earlier: &[PurchaseAmount],
-) -> Vec<Warning> {
-    let sum = |list: &[PurchaseAmount], enterprise_id: i64, category_id: i64| -> i64 {
-        list.iter()
-            .filter(|a| a.enterprise_id == enterprise_id && a.category_id == category_id)
-            .map(|a| a.amount_won)
-            .sum()
-    };
-    let mut warnings: Vec<Warning> = Vec::new();
-    for part in parts {
-        let limit = settings.limit_for(part.kind);
-        for line in &part.lines {
-            let (enterprise_id, category_id) = (part.enterprise_id, line.category_id);
-            if warnings
-                .iter()
-                .any(|w| w.enterprise_id == enterprise_id && w.category_id == category_id)
-            {
-                continue;
-            }
-            let total =
-                sum(earlier, enterprise_id, category_id) + sum(amounts, enterprise_id, category_id);
-            if total > limit {
-                warnings.push(Warning {
-                    code: "possible_split_purchase".into(),
-                    message: format!(
-                        "catalog purchases from {} in this category add up to {total} won within {SPLIT_PURCHASE_WINDOW_DAYS} days, over the {limit} won private-contract limit",
-                        part.enterprise_name
-                    ),
-                    enterprise_id,
-                    category_id,
-                    total_won: total,
-                    limit_won: limit,
-                });
-            }
-        }
-    }
-    warnings
 }
 
 /// Puts a refused or cancelled fulfillment back: its stock, and its amounts in the running

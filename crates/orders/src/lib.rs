@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod queries;
 pub mod settings;
+mod split_purchase;
 mod store;
 pub mod view;
 
