@@ -18,24 +18,37 @@ mod sqlite;
 use crate::idempotency::{self, KeyedRequest};
 use crate::view::Order;
 use chrono::NaiveDate;
-use diesel::Queryable;
+use diesel::sql_types::{BigInt, Text};
+use diesel::{Queryable, QueryableByName};
 use muhan_core::DomainResult;
 use muhan_db::DbConn;
 
 /// A product as an order line sees it.
-#[derive(Queryable)]
+#[derive(Queryable, QueryableByName)]
 pub(crate) struct ProductRow {
+    #[diesel(sql_type = BigInt)]
     pub id: i64,
+    #[diesel(sql_type = BigInt)]
     pub enterprise_id: i64,
+    #[diesel(sql_type = BigInt)]
     pub category_id: i64,
+    #[diesel(sql_type = Text)]
     pub name: String,
+    #[diesel(sql_type = Text)]
     pub unit: String,
+    #[diesel(sql_type = BigInt)]
     pub price_won: i64,
+    #[diesel(sql_type = BigInt)]
     pub min_order_qty: i64,
+    #[diesel(sql_type = BigInt)]
     pub stock: i64,
+    #[diesel(sql_type = Text)]
     pub status: String,
+    #[diesel(sql_type = Text)]
     pub enterprise_status: String,
+    #[diesel(sql_type = Text)]
     pub enterprise_name: String,
+    #[diesel(sql_type = Text)]
     pub enterprise_kind: String,
 }
 

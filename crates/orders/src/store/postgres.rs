@@ -10,32 +10,11 @@ use diesel::PgConnection;
 use muhan_core::DomainResult;
 use muhan_db::{cached_sql, BindNext};
 
+/// A product row of the read, each repeating the ids and totals of the whole order.
 #[derive(QueryableByName)]
 struct InputRow {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = BigInt)]
-    enterprise_id: i64,
-    #[diesel(sql_type = BigInt)]
-    category_id: i64,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    unit: String,
-    #[diesel(sql_type = BigInt)]
-    price_won: i64,
-    #[diesel(sql_type = BigInt)]
-    min_order_qty: i64,
-    #[diesel(sql_type = BigInt)]
-    stock: i64,
-    #[diesel(sql_type = Text)]
-    status: String,
-    #[diesel(sql_type = Text)]
-    enterprise_status: String,
-    #[diesel(sql_type = Text)]
-    enterprise_name: String,
-    #[diesel(sql_type = Text)]
-    enterprise_kind: String,
+    #[diesel(embed)]
+    product: ProductRow,
     #[diesel(sql_type = BigInt)]
     order_id: i64,
     #[diesel(sql_type = Array<BigInt>)]
@@ -107,23 +86,7 @@ pub(super) fn order_inputs(
         .collect();
     let (order_id, mut fulfillment_ids) = (first.order_id, first.fulfillment_ids.clone());
     fulfillment_ids.sort_unstable();
-    let products = rows
-        .into_iter()
-        .map(|r| ProductRow {
-            id: r.id,
-            enterprise_id: r.enterprise_id,
-            category_id: r.category_id,
-            name: r.name,
-            unit: r.unit,
-            price_won: r.price_won,
-            min_order_qty: r.min_order_qty,
-            stock: r.stock,
-            status: r.status,
-            enterprise_status: r.enterprise_status,
-            enterprise_name: r.enterprise_name,
-            enterprise_kind: r.enterprise_kind,
-        })
-        .collect();
+    let products = rows.into_iter().map(|r| r.product).collect();
     Ok(OrderInputs {
         products,
         order_id,
@@ -142,8 +105,6 @@ pub(super) fn insert_order(pg: &mut PgConnection, new: &NewOrder) -> DomainResul
     let order = new.order;
     let fulfillments = &order.fulfillments;
     let lines: Vec<&Line> = fulfillments.iter().flat_map(|f| &f.lines).collect();
-    let mut take: Vec<(i64, i64)> = lines.iter().map(|l| (l.product_id, l.quantity)).collect();
-    take.sort_unstable();
     let of_fulfillments =
         |get: fn(&Fulfillment) -> i64| fulfillments.iter().map(get).collect::<Vec<_>>();
     let of_lines = |get: fn(&Line) -> i64| lines.iter().map(|l| get(l)).collect::<Vec<_>>();
@@ -159,18 +120,18 @@ pub(super) fn insert_order(pg: &mut PgConnection, new: &NewOrder) -> DomainResul
     let written: QueryResult<Vec<Taken>> = cached_sql(
         "WITH v AS ( \
              SELECT ?::bigint AS order_id, ?::bigint AS agency_id, ?::bigint AS buyer_id, \
-                 ?::text AS status, ?::timestamp AS at, ?::bigint[] AS take_ids, \
-                 ?::bigint[] AS take_quantities, ?::bigint[] AS fulfillment_ids \
+                 ?::text AS status, ?::timestamp AS at, ?::bigint[] AS product_ids, \
+                 ?::bigint[] AS quantities, ?::bigint[] AS fulfillment_ids \
          ), locked AS ( \
-             SELECT p.id FROM products p, v WHERE p.id = ANY(v.take_ids) \
+             SELECT p.id FROM products p, v WHERE p.id = ANY(v.product_ids) \
              ORDER BY p.id FOR NO KEY UPDATE OF p \
          ), taken AS ( \
              UPDATE products p SET stock = p.stock - u.quantity \
-             FROM locked, v, unnest(v.take_ids, v.take_quantities) AS u(id, quantity) \
+             FROM locked, v, unnest(v.product_ids, v.quantities) AS u(id, quantity) \
              WHERE p.id = locked.id AND p.id = u.id AND p.stock >= u.quantity \
              RETURNING p.id \
          ), ok AS ( \
-             SELECT (SELECT count(*) FROM taken) = cardinality(v.take_ids) AS served FROM v \
+             SELECT (SELECT count(*) FROM taken) = cardinality(v.product_ids) AS served FROM v \
          ), new_order AS ( \
              INSERT INTO orders (id, order_no, agency_id, buyer_id, contract_type, status, total_won, \
                  delivery_address, delivery_district, requested_date, note, warnings, created_at) \
@@ -189,8 +150,8 @@ pub(super) fn insert_order(pg: &mut PgConnection, new: &NewOrder) -> DomainResul
                  unit_price_won, quantity, line_total_won) \
              SELECT u.fulfillment_id, u.product_id, u.category_id, u.product_name, u.unit, \
                  u.unit_price_won, u.quantity, u.line_total_won \
-             FROM v, ok, unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], \
-                 ?::bigint[], ?::bigint[], ?::bigint[]) \
+             FROM v, ok, unnest(?::bigint[], v.product_ids, ?::bigint[], ?::text[], ?::text[], \
+                 ?::bigint[], v.quantities, ?::bigint[]) \
                  AS u(fulfillment_id, product_id, category_id, product_name, unit, unit_price_won, \
                      quantity, line_total_won) \
              WHERE ok.served \
@@ -219,8 +180,8 @@ pub(super) fn insert_order(pg: &mut PgConnection, new: &NewOrder) -> DomainResul
     .bind::<BigInt, _>(order.buyer_id)
     .bind::<Text, _>(order.status.as_str())
     .bind::<Timestamp, _>(order.created_at)
-    .bind::<Array<BigInt>, _>(take.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-    .bind::<Array<BigInt>, _>(take.iter().map(|(_, q)| *q).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(of_lines(|l| l.product_id))
+    .bind::<Array<BigInt>, _>(of_lines(|l| l.quantity))
     .bind::<Array<BigInt>, _>(of_fulfillments(|f| f.id))
     .bind::<Text, _>(&order.order_no)
     .bind::<Text, _>(&order.contract_type)
@@ -236,12 +197,10 @@ pub(super) fn insert_order(pg: &mut PgConnection, new: &NewOrder) -> DomainResul
     .bind::<Array<BigInt>, _>(of_fulfillments(|f| f.subtotal_won))
     .bind::<Array<BigInt>, _>(of_fulfillments(|f| f.commission_won))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.fulfillment_id))
-    .bind::<Array<BigInt>, _>(of_lines(|l| l.product_id))
     .bind::<Array<BigInt>, _>(new.line_categories)
     .bind::<Array<Text>, _>(texts_of_lines(|l| &l.product_name))
     .bind::<Array<Text>, _>(texts_of_lines(|l| &l.unit))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.unit_price_won))
-    .bind::<Array<BigInt>, _>(of_lines(|l| l.quantity))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.line_total_won))
     .bind::<Date, _>(new.today)
     .bind::<Array<BigInt>, _>(of_amounts(|a| a.enterprise_id))
