@@ -150,9 +150,9 @@ end
 function request()
   counter = counter + 1
   local lines = {}
-  for _, e in ipairs(pick(#ents, 3)) do
+  for _, e in ipairs(pick(#ents, %(enterprises_per_order)d)) do
     local ps = ents[e]
-    for _, i in ipairs(pick(#ps, 5)) do
+    for _, i in ipairs(pick(#ps, %(lines_per_enterprise)d)) do
       lines[#lines + 1] = string.format('{"product_id":%%d,"quantity":1}', ps[i])
     end
   end
@@ -213,6 +213,11 @@ def main():
     ap.add_argument("--connections", default="8,16,32")
     ap.add_argument("--pool-size", type=int, default=8,
                     help="server connections to PostgreSQL (about 4 x the database's cores)")
+    ap.add_argument("--db-set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a PostgreSQL setting for the bench database during the load runs, to "
+                         "measure what a part costs (e.g. session_replication_role=replica)")
+    ap.add_argument("--shape", default="3x5", help="enterprises x lines per enterprise of each order")
+    ap.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = ap.parse_args()
     name = "muhan_orders_bench_" + uuid.uuid4().hex[:8]
     psql(args.pg_url, f"CREATE DATABASE {name}")
@@ -243,13 +248,18 @@ def main():
             print(f"statement count skipped: {e}")
         proc.terminate(); proc.wait(timeout=20)
         psql(args.pg_url, f"ALTER DATABASE {name} RESET log_statement")
+        for setting in args.db_set:
+            key, value = setting.split("=", 1)
+            psql(args.pg_url, f"ALTER DATABASE {name} SET {key} = '{value}'")
         proc, base = start(args.binary, db_url, free_port(), workdir, args.pool_size)
         tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
         ents = "{" + ",".join("{" + ",".join(map(str, ids)) + "}" for ids in catalog) + "}"
         for c in args.connections.split(","):
             script = os.path.join(workdir, f"orders-{c}.lua")
             open(script, "w").write(LUA % {"tokens": "{" + ",".join(f'"{t}"' for t in tokens) + "}",
-                                          "districts": "{" + ",".join(f'"{d}"' for d in districts) + "}", "date": tomorrow, "ents": ents, "run": uuid.uuid4().hex})
+                                          "districts": "{" + ",".join(f'"{d}"' for d in districts) + "}", "date": tomorrow, "ents": ents,
+                                          "enterprises_per_order": int(args.shape.split("x")[0]),
+                                          "lines_per_enterprise": int(args.shape.split("x")[1]), "run": uuid.uuid4().hex})
             print(f"\n=== wrk -t1 -c{c} -d{args.duration} (POST /api/v1/orders) ===", flush=True)
             before = cpu_seconds()
             wrk = subprocess.run(["wrk", "-t1", f"-c{c}", f"-d{args.duration}", "--latency", "-s", script, base],
@@ -268,7 +278,10 @@ def main():
         if proc:
             proc.terminate()
             proc.wait(timeout=20)
-        psql(args.pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if args.keep:
+            print(f"kept database {name}")
+        else:
+            psql(args.pg_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

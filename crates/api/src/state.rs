@@ -2,7 +2,8 @@
 //! everything that must be (tokens, throttling, idempotency) lives in the database.
 
 use muhan_auth::{JwtKeys, LoginSettings};
-use muhan_db::DbPool;
+use muhan_db::{BatchQueue, DbPool};
+use muhan_orders::batch::{OrderAnswer, OrderJob};
 use muhan_orders::OrderSettings;
 
 #[derive(Clone)]
@@ -11,6 +12,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub login: LoginSettings,
     pub orders: OrderSettings,
+    /// Where order placements queue for the order writers (`muhan_orders::batch`).
+    pub order_queue: BatchQueue<OrderJob, OrderAnswer>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a trusted

@@ -25,24 +25,29 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
-    run_blocking(move || {
-        let mut conn = pool
-            .get()
-            .map_err(|e| DomainError::Unavailable(e.to_string()))?;
-        let result = work(&mut conn);
-        let failed = matches!(
-            result,
-            Err(DomainError::Internal(_) | DomainError::Unavailable(_))
-        );
-        if failed && conn.ping().is_err() {
-            conn.mark_lost();
-            return Err(DomainError::Unavailable(
-                "lost the connection to the database".into(),
-            ));
-        }
-        result
-    })
-    .await
+    run_blocking(move || with_pooled_conn(&pool, work)).await
+}
+
+/// `with_conn` on the current (blocking) thread.
+pub(crate) fn with_pooled_conn<T, F>(pool: &DbPool, work: F) -> DomainResult<T>
+where
+    F: FnOnce(&mut DbConn) -> DomainResult<T>,
+{
+    let mut conn = pool
+        .get()
+        .map_err(|e| DomainError::Unavailable(e.to_string()))?;
+    let result = work(&mut conn);
+    let failed = matches!(
+        result,
+        Err(DomainError::Internal(_) | DomainError::Unavailable(_))
+    );
+    if failed && conn.ping().is_err() {
+        conn.mark_lost();
+        return Err(DomainError::Unavailable(
+            "lost the connection to the database".into(),
+        ));
+    }
+    result
 }
 
 /// A round trip that reads a migrated table, for readiness checks: the database answers and

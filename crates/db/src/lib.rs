@@ -4,6 +4,7 @@
 //! (`write_tx`/`read_tx`); handlers reach the database only through `with_conn`, which runs
 //! the work on the blocking thread pool.
 
+pub mod batch;
 pub mod blocking;
 pub mod cached_sql;
 pub mod conn;
@@ -12,6 +13,7 @@ pub mod schema;
 pub mod testing;
 pub mod tx;
 
+pub use batch::{BatchQueue, BatchWork};
 pub use blocking::{ping, run_blocking, with_conn};
 pub use cached_sql::{cached_sql, BindNext};
 pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions, PooledDbConn};

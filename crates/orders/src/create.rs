@@ -5,11 +5,11 @@
 use crate::idempotency::{self, KeyedRequest};
 use crate::lifecycle::FulfillmentStatus;
 use crate::split_purchase;
-use crate::store::{self, NewOrder, ProductRow, Written};
+use crate::store::{self, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
 use crate::view::{Delivery, Fulfillment, Line, Order};
 use crate::{money, OrderSettings};
 use chrono::Datelike;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use muhan_catalog::districts;
 use muhan_core::{
@@ -52,7 +52,7 @@ pub struct OrderRequest {
 /// An order request whose every field is well-formed (availability and stock are checked
 /// against the database when it is placed).
 pub struct ParsedOrder {
-    lines: Vec<(i64, i64)>,
+    pub(crate) lines: Vec<(i64, i64)>,
     address: String,
     district: String,
     requested_date: NaiveDate,
@@ -193,18 +193,75 @@ fn place(
     req: &ParsedOrder,
     keyed: &KeyedRequest,
 ) -> DomainResult<String> {
+    let agency_id = ordering_agency(conn, actor, req)?;
+    let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
+    let now = clock::now();
+    let window_start = split_purchase::window_start(now.date());
+    let inputs = store::order_inputs(conn, &ids, agency_id, window_start)?;
+    let prepared = prepare(settings, actor, agency_id, req, &inputs, now)?;
+    match store::insert_order(conn, &prepared.new_order(settings, keyed))? {
+        Written::Placed => Ok(prepared.response_body),
+        // A concurrent order took the stock after it was read; nothing was written.
+        Written::ShortOf(product_id) => Err(insufficient(&inputs.products, product_id)),
+    }
+}
+
+/// The agency an order is placed for: the caller's, if they are an active buyer; also checks
+/// the delivery district against the reference table.
+pub(crate) fn ordering_agency(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &ParsedOrder,
+) -> DomainResult<i64> {
     if actor.role != Role::Buyer {
         return Err(forbidden_buyer());
     }
     actor.require_active()?;
     let agency_id = actor.agency_id.ok_or_else(forbidden_buyer)?;
     districts::require(conn, "delivery.district", &req.district)?;
+    Ok(agency_id)
+}
 
-    let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
-    let now = clock::now();
+/// An order checked against what was read and ready to be written, with its answer.
+pub(crate) struct Prepared {
+    pub(crate) order: Order,
+    pub(crate) line_categories: Vec<i64>,
+    pub(crate) amounts: Vec<PurchaseAmount>,
+    pub(crate) warnings_json: String,
+    pub(crate) response_body: String,
+    pub(crate) today: NaiveDate,
+}
+
+impl Prepared {
+    pub(crate) fn new_order<'a>(
+        &'a self,
+        settings: &OrderSettings,
+        keyed: &'a KeyedRequest<'a>,
+    ) -> NewOrder<'a> {
+        NewOrder {
+            order: &self.order,
+            commission_bp: settings.commission_bp,
+            line_categories: &self.line_categories,
+            amounts: &self.amounts,
+            today: self.today,
+            warnings_json: &self.warnings_json,
+            keyed,
+            response_body: &self.response_body,
+        }
+    }
+}
+
+/// Checks every line against the products read, splits the order by enterprise, applies the
+/// private-contract limits and the split-purchase warning, and renders the answer.
+pub(crate) fn prepare(
+    settings: &OrderSettings,
+    actor: &Actor,
+    agency_id: i64,
+    req: &ParsedOrder,
+    inputs: &OrderInputs,
+    now: NaiveDateTime,
+) -> DomainResult<Prepared> {
     let today = now.date();
-    let window_start = split_purchase::window_start(today);
-    let inputs = store::order_inputs(conn, &ids, agency_id, window_start)?;
     let products = &inputs.products;
     let parts = split_by_enterprise(req, products)?;
     check_limits(settings, &parts)?;
@@ -248,24 +305,14 @@ fn place(
     };
     let response_body = serde_json::to_string(&order).map_err(DomainError::internal)?;
     let warnings_json = serde_json::to_string(&order.warnings).map_err(DomainError::internal)?;
-    let written = store::insert_order(
-        conn,
-        &NewOrder {
-            order: &order,
-            commission_bp: settings.commission_bp,
-            line_categories: &line_categories,
-            amounts: &amounts,
-            today,
-            warnings_json: &warnings_json,
-            keyed,
-            response_body: &response_body,
-        },
-    )?;
-    match written {
-        Written::Placed => Ok(response_body),
-        // A concurrent order took the stock after it was read; nothing was written.
-        Written::ShortOf(product_id) => Err(insufficient(products, product_id)),
-    }
+    Ok(Prepared {
+        order,
+        line_categories,
+        amounts,
+        warnings_json,
+        response_body,
+        today,
+    })
 }
 
 fn fulfillment_view(part: &Part, id: i64, order_id: i64, commission_bp: i64) -> Fulfillment {
@@ -386,7 +433,7 @@ fn check_limits(settings: &OrderSettings, parts: &[Part]) -> DomainResult<()> {
 }
 
 /// The first line whose product has less stock than it asks for.
-fn short_line(req: &ParsedOrder, products: &[ProductRow]) -> Option<i64> {
+pub(crate) fn short_line(req: &ParsedOrder, products: &[ProductRow]) -> Option<i64> {
     req.lines.iter().find_map(|(id, quantity)| {
         products
             .iter()
@@ -396,7 +443,7 @@ fn short_line(req: &ParsedOrder, products: &[ProductRow]) -> Option<i64> {
 }
 
 /// 409 `insufficient_stock` naming the product.
-fn insufficient(products: &[ProductRow], product_id: i64) -> DomainError {
+pub(crate) fn insufficient(products: &[ProductRow], product_id: i64) -> DomainError {
     let name = products
         .iter()
         .find(|p| p.id == product_id)

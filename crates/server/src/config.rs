@@ -50,6 +50,9 @@ pub struct Config {
     pub private_contract_limits: BTreeMap<String, i64>,
     /// How long an `Idempotency-Key` and its stored answer are kept (at least 24 hours).
     pub idempotency_key_retention_hours: i64,
+    /// Order placements written at the same time, each a batch of the orders that arrived
+    /// meanwhile (group commit); at least 1, fewer than `db_pool_size`.
+    pub order_writers: usize,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             commission_bp: 300,
             private_contract_limits: BTreeMap::new(),
             idempotency_key_retention_hours: 7 * 24,
+            order_writers: 2,
         }
     }
 }

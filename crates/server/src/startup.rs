@@ -10,7 +10,8 @@ use anyhow::{anyhow, Context};
 use muhan_api::{build_app, AppState};
 use muhan_auth::{password, users, JwtKeys, LoginSettings, ThrottleSettings};
 use muhan_core::{Email, EnterpriseKind, Password};
-use muhan_db::{run_migrations, write_tx, DbPool, DbUrl, PoolOptions};
+use muhan_db::{run_migrations, write_tx, BatchQueue, DbConn, DbPool, DbUrl, PoolOptions};
+use muhan_orders::batch::{self, OrderAnswer, OrderJob};
 use muhan_orders::{idempotency, OrderSettings};
 use std::net::TcpListener;
 
@@ -79,6 +80,10 @@ fn metrics() -> anyhow::Result<PrometheusMetrics> {
         .map_err(|e| anyhow!("metrics: {e}"))
 }
 
+/// Orders written by one statement at most: bounds the statement (its arrays) and the time
+/// the batch's orders wait for each other.
+const MAX_ORDERS_PER_BATCH: usize = 32;
+
 impl Application {
     pub fn build(config: &Config) -> anyhow::Result<Self> {
         let pool = open_database(config)?;
@@ -88,6 +93,17 @@ impl Application {
             }
         }
         let secret = secret::resolve(config.jwt_secret.as_deref(), &config.data_dir)?;
+        if config.order_writers == 0 || config.order_writers >= config.db_pool_size as usize {
+            anyhow::bail!("order_writers must be at least 1 and less than db_pool_size");
+        }
+        let orders = order_settings(config)?;
+        let placing = orders.clone();
+        let order_queue: BatchQueue<OrderJob, OrderAnswer> = BatchQueue::new(
+            pool.clone(),
+            config.order_writers,
+            MAX_ORDERS_PER_BATCH,
+            Box::new(move |c: &mut DbConn, jobs| batch::place_batch(c, &placing, jobs)),
+        );
         let state = AppState {
             pool: pool.clone(),
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs)?,
@@ -99,7 +115,8 @@ impl Application {
                     window_secs: config.login_window_secs,
                 },
             },
-            orders: order_settings(config)?,
+            orders,
+            order_queue,
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
         };

@@ -9,8 +9,9 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use muhan_core::clock;
 use muhan_db::write_tx;
-use muhan_orders::create::{self, OrderRequest};
-use muhan_orders::idempotency::{self, KeyedRequest};
+use muhan_orders::batch::OrderJob;
+use muhan_orders::create::OrderRequest;
+use muhan_orders::idempotency;
 use muhan_orders::lifecycle::{self, Action, InspectRequest, ReasonRequest};
 use muhan_orders::queries::{
     self, FulfillmentListParams, OrderListParams, SettlementParams, SettlementReport,
@@ -46,18 +47,15 @@ pub async fn place(
     )?;
     let value = body.into_inner();
     let fingerprint = idempotency::fingerprint(&value);
-    let (actor, settings) = (user.actor(), state.orders.clone());
-    let (status, body) = muhan_db::with_conn(&state.pool, move |c| {
-        let keyed = KeyedRequest {
-            user_id: actor.user_id,
-            key: &key,
-            fingerprint: &fingerprint,
-        };
-        create::place_keyed(c, &settings, &actor, &keyed, || {
+    let job = OrderJob {
+        actor: user.actor(),
+        key,
+        fingerprint,
+        parse: Box::new(move || {
             json::from_value::<OrderRequest>(value)?.parse(clock::now().date())
-        })
-    })
-    .await?;
+        }),
+    };
+    let (status, body) = state.order_queue.submit(job).await?;
     Ok(
         HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
             .content_type("application/json")

@@ -12,7 +12,7 @@
 //! `BEGIN IMMEDIATE`; there the same steps are plain query-builder statements and the stock
 //! read is already exact.
 
-mod postgres;
+pub(crate) mod postgres;
 mod sqlite;
 
 use crate::idempotency::{self, KeyedRequest};
@@ -24,7 +24,7 @@ use muhan_core::DomainResult;
 use muhan_db::DbConn;
 
 /// A product as an order line sees it.
-#[derive(Queryable, QueryableByName)]
+#[derive(Clone, Queryable, QueryableByName)]
 pub(crate) struct ProductRow {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
@@ -74,6 +74,18 @@ pub(crate) struct OrderInputs {
     pub earlier: Vec<PurchaseAmount>,
 }
 
+/// What placing several orders at once reads (PostgreSQL, `batch_inputs`): the products of
+/// all of them, one new id per order and the fulfillment ids of all of them (ascending; each
+/// order takes as many, in turn, as its products have distinct enterprises), and the
+/// purchases of their agencies in the split-purchase window, by agency.
+#[derive(Default)]
+pub(crate) struct BatchInputs {
+    pub products: Vec<ProductRow>,
+    pub order_ids: Vec<i64>,
+    pub fulfillment_ids: Vec<i64>,
+    pub earlier: Vec<(i64, PurchaseAmount)>,
+}
+
 /// Reads the inputs of an order over `product_ids` by `agency_id` (one statement on
 /// PostgreSQL).
 pub(crate) fn order_inputs(
@@ -83,7 +95,15 @@ pub(crate) fn order_inputs(
     window_start: NaiveDate,
 ) -> DomainResult<OrderInputs> {
     match conn {
-        DbConn::Postgresql(pg) => postgres::order_inputs(pg, product_ids, agency_id, window_start),
+        DbConn::Postgresql(pg) => {
+            let read = postgres::batch_inputs(pg, &[(agency_id, product_ids)], window_start)?;
+            Ok(OrderInputs {
+                products: read.products,
+                order_id: read.order_ids.first().copied().unwrap_or(0),
+                fulfillment_ids: read.fulfillment_ids,
+                earlier: read.earlier.into_iter().map(|(_, amount)| amount).collect(),
+            })
+        }
         DbConn::Sqlite(lite) => sqlite::order_inputs(lite, product_ids, agency_id, window_start),
     }
 }
@@ -114,7 +134,7 @@ pub(crate) enum Written {
 /// today's purchase totals and stores the answer under the idempotency key.
 pub(crate) fn insert_order(conn: &mut DbConn, new: &NewOrder) -> DomainResult<Written> {
     match conn {
-        DbConn::Postgresql(pg) => return postgres::insert_order(pg, new),
+        DbConn::Postgresql(pg) => return postgres::insert_orders(pg, std::slice::from_ref(new)),
         DbConn::Sqlite(lite) => sqlite::insert_rows(lite, new)?,
     }
     idempotency::store(conn, new.keyed, 201, new.response_body)?;

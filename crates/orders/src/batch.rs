@@ -1,0 +1,210 @@
+//! Placing the orders that arrive together (group commit, see `muhan_db::batch`). On
+//! PostgreSQL a batch of orders is read with one statement and written with one: the fixed
+//! cost of an order (round trips, statement start-up, commit) is shared by the batch. The
+//! write is all or nothing for the batch; when it cannot be (a product short, a key already
+//! used), each order is written alone, exactly as if it had come by itself. SQLite has one
+//! writer at a time: there the orders are placed one after another, each in its own
+//! transaction.
+
+use crate::create::{self, ParsedOrder, Prepared};
+use crate::idempotency::{self, KeyedRequest};
+use crate::split_purchase;
+use crate::store::{postgres, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
+use crate::OrderSettings;
+use diesel::PgConnection;
+use muhan_core::{clock, Actor, DomainError, DomainResult};
+use muhan_db::DbConn;
+
+/// A request to place an order under an idempotency key; `parse` reads its body.
+pub struct OrderJob {
+    pub actor: Actor,
+    pub key: String,
+    pub fingerprint: String,
+    pub parse: Box<dyn FnOnce() -> DomainResult<ParsedOrder> + Send>,
+}
+
+/// An answer to an order request: the status and the JSON body (201 and the order, or a
+/// replay of the first answer under the key).
+pub type OrderAnswer = (u16, String);
+
+/// Places each job's order (see `create::place_keyed` for one); one answer per job, in order.
+/// `Err` only when the database failed the batch as a whole.
+pub fn place_batch(
+    conn: &mut DbConn,
+    settings: &OrderSettings,
+    jobs: Vec<OrderJob>,
+) -> DomainResult<Vec<DomainResult<OrderAnswer>>> {
+    if matches!(conn, DbConn::Sqlite(_)) {
+        return Ok(jobs
+            .into_iter()
+            .map(|job| {
+                let OrderJob {
+                    actor,
+                    key,
+                    fingerprint,
+                    parse,
+                } = job;
+                let keyed = KeyedRequest {
+                    user_id: actor.user_id,
+                    key: &key,
+                    fingerprint: &fingerprint,
+                };
+                create::place_keyed(conn, settings, &actor, &keyed, parse)
+            })
+            .collect());
+    }
+    let mut outcomes: Vec<Option<DomainResult<String>>> = jobs.iter().map(|_| None).collect();
+    let mut ready: Vec<(usize, i64, ParsedOrder)> = Vec::new();
+    let heads: Vec<(Actor, String, String)> = jobs
+        .into_iter()
+        .enumerate()
+        .map(|(at, job)| {
+            let OrderJob {
+                actor,
+                key,
+                fingerprint,
+                parse,
+            } = job;
+            let checked = parse().and_then(|req| {
+                let agency_id = create::ordering_agency(conn, &actor, &req)?;
+                Ok((agency_id, req))
+            });
+            match checked {
+                Ok((agency_id, req)) => ready.push((at, agency_id, req)),
+                Err(refused) => outcomes[at] = Some(Err(refused)),
+            }
+            (actor, key, fingerprint)
+        })
+        .collect();
+    if !ready.is_empty() {
+        let DbConn::Postgresql(pg) = &mut *conn else {
+            return Err(DomainError::internal("PostgreSQL expected"));
+        };
+        for (at, outcome) in place_ready(pg, settings, &heads, &ready)? {
+            outcomes[at] = Some(outcome);
+        }
+    }
+    let mut answers = Vec::with_capacity(outcomes.len());
+    for (outcome, (actor, key, fingerprint)) in outcomes.into_iter().zip(heads) {
+        answers.push(match outcome {
+            Some(Ok(body)) => Ok((201, body)),
+            Some(Err(refused)) => {
+                // A retried request gets its first answer, even one it would now be refused.
+                match idempotency::lookup(conn, actor.user_id, &key, &fingerprint) {
+                    Ok(Some(replay)) => Ok(replay),
+                    Ok(None) => Err(refused),
+                    Err(e) => Err(e),
+                }
+            }
+            None => Err(DomainError::internal(
+                "an order of the batch was not placed",
+            )),
+        });
+    }
+    Ok(answers)
+}
+
+/// Reads, checks and writes the orders that passed the request checks; the outcome of each,
+/// by its position in the batch.
+fn place_ready(
+    pg: &mut PgConnection,
+    settings: &OrderSettings,
+    heads: &[(Actor, String, String)],
+    ready: &[(usize, i64, ParsedOrder)],
+) -> DomainResult<Vec<(usize, DomainResult<String>)>> {
+    let now = clock::now();
+    let product_ids: Vec<Vec<i64>> = ready
+        .iter()
+        .map(|(_, _, req)| req.lines.iter().map(|(id, _)| *id).collect())
+        .collect();
+    let asked: Vec<(i64, &[i64])> = ready
+        .iter()
+        .zip(&product_ids)
+        .map(|((_, agency_id, _), ids)| (*agency_id, ids.as_slice()))
+        .collect();
+    let read = postgres::batch_inputs(pg, &asked, split_purchase::window_start(now.date()))?;
+    let mut fulfillment_ids = read.fulfillment_ids.iter().copied();
+    let mut placed_before: Vec<(i64, PurchaseAmount)> = Vec::new();
+    let mut outcomes = Vec::with_capacity(ready.len());
+    let mut prepared: Vec<(usize, Prepared)> = Vec::new();
+    for (n, ((at, agency_id, req), ids)) in ready.iter().zip(&product_ids).enumerate() {
+        let products: Vec<ProductRow> = read
+            .products
+            .iter()
+            .filter(|p| ids.contains(&p.id))
+            .cloned()
+            .collect();
+        let mut enterprises: Vec<i64> = products.iter().map(|p| p.enterprise_id).collect();
+        enterprises.sort_unstable();
+        enterprises.dedup();
+        // Orders of the same agency earlier in the batch count towards the 30-day sums.
+        let earlier = read
+            .earlier
+            .iter()
+            .chain(&placed_before)
+            .filter(|(agency, _)| agency == agency_id)
+            .map(|(_, amount)| amount.clone())
+            .collect();
+        let inputs = OrderInputs {
+            products,
+            order_id: read.order_ids.get(n).copied().unwrap_or(0),
+            fulfillment_ids: fulfillment_ids.by_ref().take(enterprises.len()).collect(),
+            earlier,
+        };
+        match create::prepare(settings, &heads[*at].0, *agency_id, req, &inputs, now) {
+            Ok(order) => {
+                placed_before.extend(order.amounts.iter().map(|a| (*agency_id, a.clone())));
+                prepared.push((*at, order));
+            }
+            Err(refused) => outcomes.push((*at, Err(refused))),
+        }
+    }
+    let keyed: Vec<KeyedRequest> = prepared
+        .iter()
+        .map(|(at, _)| KeyedRequest {
+            user_id: heads[*at].0.user_id,
+            key: &heads[*at].1,
+            fingerprint: &heads[*at].2,
+        })
+        .collect();
+    let news: Vec<NewOrder> = prepared
+        .iter()
+        .zip(&keyed)
+        .map(|((_, order), keyed)| order.new_order(settings, keyed))
+        .collect();
+    let written_together = match news.len() {
+        0 => return Ok(outcomes),
+        1 => false,
+        _ => match postgres::insert_orders(pg, &news) {
+            Ok(Written::Placed) => true,
+            // Some product cannot serve the whole batch, or a key was used: one by one.
+            Ok(Written::ShortOf(_)) => false,
+            Err(e) if is_key_in_use(&e) => false,
+            Err(e) => return Err(e),
+        },
+    };
+    for ((at, order), new) in prepared.iter().zip(&news) {
+        let outcome = if written_together {
+            Ok(order.response_body.clone())
+        } else {
+            match postgres::insert_orders(pg, std::slice::from_ref(new)) {
+                Ok(Written::Placed) => Ok(order.response_body.clone()),
+                // A concurrent order took the stock after it was read; nothing was written.
+                Ok(Written::ShortOf(product)) => Err(create::insufficient(&read.products, product)),
+                Err(refused) => Err(refused),
+            }
+        };
+        outcomes.push((*at, outcome));
+    }
+    Ok(outcomes)
+}
+
+fn is_key_in_use(error: &DomainError) -> bool {
+    matches!(
+        error,
+        DomainError::Conflict {
+            code: "idempotency_key_in_use",
+            ..
+        }
+    )
+}
