@@ -1,6 +1,6 @@
 //! Orders: splitting, snapshots, stock safety, idempotency, limits, the lifecycle with its
 //! roles, deadlines, settlement and visibility.
-use muhan_tests::{order_body, product_body, spawn_app, Market, TestApp};
+use muhan_tests::{order_body, product_body, spawn_app, spawn_app_with, Market, TestApp};
 use serde_json::{json, Value};
 
 async fn stock_of(app: &TestApp, market: &Market, product: i64) -> i64 {
@@ -229,6 +229,86 @@ async fn overlapping_orders_in_any_line_order_all_succeed() {
     for product in &products {
         assert_eq!(stock_of(&a, &m, *product).await, 1000 - 48);
     }
+}
+
+/// Orders that arrive while the writer is busy are placed together (on PostgreSQL one read
+/// and one write for the batch). Each must still get exactly the answer it would get alone:
+/// good orders 201, orders of scarce stock 201 up to the stock and then 409, invalid ones
+/// 422, and concurrent requests under one key a single order with identical replays.
+#[tokio::test]
+async fn orders_arriving_together_each_get_their_own_answer() {
+    let app = spawn_app_with(|c| c.order_writers = 1).await;
+    let m = app.market(1, 1000, 1000).await;
+    let (plenty, other) = (m.sellers[0].1[0], m.sellers[1].1[0]);
+    let (scarce_seller, scarce) = (&m.sellers[2].0, m.sellers[2].1[0]);
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/products/{scarce}/stock"),
+        Some(&scarce_seller.token),
+        Some(&json!({"stock": 3})),
+    )
+    .await
+    .expect(200);
+    let shared_body = order_body(&[(plenty, 1)]);
+    let attempts = (0..32).map(|i| {
+        let (key, body) = match i % 4 {
+            0 => (format!("good-{i}"), order_body(&[(plenty, 2), (other, 1)])),
+            1 => (
+                format!("scarce-{i}"),
+                order_body(&[(plenty, 1), (scarce, 1)]),
+            ),
+            2 => (
+                format!("invalid-{i}"),
+                order_body(&[(plenty, 1), (999_999, 1)]),
+            ),
+            _ => ("shared".to_owned(), shared_body.clone()),
+        };
+        let (app, buyer) = (&app, m.buyer.clone());
+        async move { (i % 4, app.order(&buyer, &key, &body).await) }
+    });
+    let replies = futures_util::future::join_all(attempts).await;
+    let (mut scarce_sold, mut shared_created) = (0, Vec::new());
+    let mut order_ids = std::collections::HashSet::new();
+    for (kind, reply) in &replies {
+        match (kind, reply.status.as_u16()) {
+            (0, _) => {
+                let order = reply.expect(201);
+                let subtotals: i64 = order["fulfillments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["subtotal_won"].as_i64().unwrap())
+                    .sum();
+                assert_eq!(order["fulfillments"].as_array().unwrap().len(), 2);
+                assert_eq!(subtotals, order["total_won"].as_i64().unwrap());
+                assert_eq!(order["total_won"], 3000);
+                assert!(order_ids.insert(order["id"].as_i64().unwrap()));
+            }
+            (1, 201) => {
+                scarce_sold += 1;
+                assert!(order_ids.insert(reply.json()["id"].as_i64().unwrap()));
+            }
+            (1, _) => {
+                reply.expect_problem(409, "insufficient_stock");
+            }
+            (2, _) => {
+                reply.expect_problem(422, "validation_failed");
+            }
+            (_, 201) => shared_created.push(reply.text.clone()),
+            (_, _) => {
+                reply.expect_problem(409, "idempotency_key_in_use");
+            }
+        }
+    }
+    assert_eq!(scarce_sold, 3, "exactly the scarce stock is sold");
+    assert!(!shared_created.is_empty());
+    assert!(shared_created.iter().all(|t| *t == shared_created[0]));
+    let shared: Value = serde_json::from_str(&shared_created[0]).unwrap();
+    assert!(order_ids.insert(shared["id"].as_i64().unwrap()));
+    assert_eq!(order_count(&app, &m).await, 8 + 3 + 1);
+    assert_eq!(stock_of(&app, &m, scarce).await, 0);
+    assert_eq!(stock_of(&app, &m, other).await, 1000 - 8);
+    assert_eq!(stock_of(&app, &m, plenty).await, 1000 - 8 * 2 - 3 - 1);
 }
 
 #[tokio::test]

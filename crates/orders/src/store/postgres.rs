@@ -195,15 +195,17 @@ pub(crate) fn batch_inputs(
     })
 }
 
+/// A product that cannot serve the lines asked of it.
 #[derive(QueryableByName)]
-struct Taken {
+struct Short {
     #[diesel(sql_type = BigInt)]
     id: i64,
 }
 
 /// Writes several orders with one statement, all or nothing: the stock of every line of every
 /// order is taken (quantities summed per product), or nothing at all is written and the
-/// first product found short is named.
+/// first product found short is named. The stock is checked on the locked rows (their latest
+/// version) before anything is taken, so a short product leaves the others untouched.
 pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainResult<Written> {
     let orders = || news.iter().map(|n| n.order);
     let fulfillments = || orders().flat_map(|o| &o.fulfillments);
@@ -235,21 +237,25 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
     // Parameters used more than once are named in `v`; `?` are bound in textual order.
     // Every insert is guarded by `ok`: all lines served, or nothing written. Rows that
     // concurrent statements may share are locked or upserted in key order (no deadlocks).
-    let written: QueryResult<Vec<Taken>> = cached_sql(
+    let written: QueryResult<Vec<Short>> = cached_sql(
         "WITH v AS ( \
              SELECT ?::text AS status, ?::bigint[] AS product_ids, ?::bigint[] AS quantities, \
                  ?::bigint[] AS f_ids, ?::bigint[] AS f_order_ids, ?::timestamp[] AS f_times, \
                  ?::bigint[] AS f_buyers \
          ), locked AS ( \
-             SELECT p.id FROM products p, v WHERE p.id = ANY(v.product_ids) \
+             SELECT p.id, p.stock FROM products p, v WHERE p.id = ANY(v.product_ids) \
              ORDER BY p.id FOR NO KEY UPDATE OF p \
+         ), short AS ( \
+             SELECT u.id FROM v, unnest(v.product_ids, v.quantities) AS u(id, quantity) \
+             LEFT JOIN locked ON locked.id = u.id \
+             WHERE locked.id IS NULL OR locked.stock < u.quantity \
+         ), ok AS ( \
+             SELECT NOT EXISTS (SELECT 1 FROM short) AS served \
          ), taken AS ( \
              UPDATE products p SET stock = p.stock - u.quantity \
-             FROM locked, v, unnest(v.product_ids, v.quantities) AS u(id, quantity) \
-             WHERE p.id = locked.id AND p.id = u.id AND p.stock >= u.quantity \
+             FROM ok, v, unnest(v.product_ids, v.quantities) AS u(id, quantity) \
+             WHERE ok.served AND p.id = u.id \
              RETURNING p.id \
-         ), ok AS ( \
-             SELECT (SELECT count(*) FROM taken) = cardinality(v.product_ids) AS served FROM v \
          ), new_orders AS ( \
              INSERT INTO orders (id, order_no, agency_id, buyer_id, contract_type, status, \
                  total_won, delivery_address, delivery_district, requested_date, note, warnings, \
@@ -303,7 +309,7 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
                  AS u(user_id, idempotency_key, request_hash, response_body, at) \
              WHERE ok.served \
          ) \
-         SELECT id FROM taken",
+         SELECT id FROM short ORDER BY id",
     )
     .bind::<Text, _>(FulfillmentStatus::Placed.as_str())
     .bind::<Array<BigInt>, _>(taking.iter().map(|t| t.0).collect::<Vec<_>>())
@@ -369,14 +375,9 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
     .bind::<Array<Timestamp>, _>(keys.iter().map(|n| n.order.created_at).collect::<Vec<_>>())
     .load(pg);
     match written {
-        Ok(taken) if taken.len() == taking.len() => Ok(Written::Placed),
-        Ok(taken) => {
-            let short = taking
-                .iter()
-                .find(|(id, _)| !taken.iter().any(|t| t.id == *id))
-                .map_or(0, |(id, _)| *id);
-            Ok(Written::ShortOf(short))
-        }
+        Ok(short) => Ok(short
+            .first()
+            .map_or(Written::Placed, |p| Written::ShortOf(p.id))),
         Err(e) if idempotency::is_key_taken(&e) => Err(idempotency::in_use()),
         Err(e) => Err(e.into()),
     }
