@@ -3,8 +3,9 @@
 
 Builds a fresh database through the API (20 agencies in Daegu's districts with an active
 buyer each, 30 verified enterprises with 20 approved products each, ample stock), then:
-1. counts the SQL statements one order takes (log_statement = all on the bench database,
-   one order placed between two markers);
+1. counts the SQL statements one order takes when it arrives alone (log_statement = all on
+   the bench database, one order placed between two markers); under load, orders arriving
+   together share the read and the write (a batch of n orders: n user checks + 2);
 2. drives POST /api/v1/orders with wrk at several concurrencies; each request is placed by a
    random buyer, picks 3 random enterprises and 5 random products of each and a random
    delivery district, with a fresh Idempotency-Key.
@@ -12,8 +13,11 @@ buyer each, 30 verified enterprises with 20 approved products each, ample stock)
     cargo build --release
     python3 bench/orders_load.py --pg-url postgres://postgres@127.0.0.1:5432/postgres
 
-Needs `wrk` (Debian package). Prints wrk's summary and latency percentiles per run; the
-database is dropped afterwards.
+Needs `wrk` (Debian package). Prints wrk's summary and latency percentiles per run, and the
+CPU time the server and PostgreSQL used per order; the database is dropped afterwards
+(`--keep` keeps it). `--shape 1x1` orders one line instead of 3 x 5 (the fixed cost per
+order); `--db-set session_replication_role=replica` and the like measure what a part costs.
+Server settings come from the environment, e.g. MUHAN_ORDER_WRITERS=3.
 """
 import argparse
 import datetime

@@ -80,6 +80,15 @@ fn metrics() -> anyhow::Result<PrometheusMetrics> {
         .map_err(|e| anyhow!("metrics: {e}"))
 }
 
+/// Order batches written at once: at least one, and fewer than the pool's connections, so
+/// that the other requests (and the user check of queued orders) still get one.
+fn order_writers(config: &Config) -> anyhow::Result<usize> {
+    match config.order_writers {
+        n if n >= 1 && n < config.db_pool_size as usize => Ok(n),
+        _ => anyhow::bail!("order_writers must be at least 1 and less than db_pool_size"),
+    }
+}
+
 /// Orders written by one statement at most: bounds the statement (its arrays) and the time
 /// the batch's orders wait for each other.
 const MAX_ORDERS_PER_BATCH: usize = 32;
@@ -93,14 +102,11 @@ impl Application {
             }
         }
         let secret = secret::resolve(config.jwt_secret.as_deref(), &config.data_dir)?;
-        if config.order_writers == 0 || config.order_writers >= config.db_pool_size as usize {
-            anyhow::bail!("order_writers must be at least 1 and less than db_pool_size");
-        }
         let orders = order_settings(config)?;
         let placing = orders.clone();
         let order_queue: BatchQueue<OrderJob, OrderAnswer> = BatchQueue::new(
             pool.clone(),
-            config.order_writers,
+            order_writers(config)?,
             MAX_ORDERS_PER_BATCH,
             Box::new(move |c: &mut DbConn, jobs| batch::place_batch(c, &placing, jobs)),
         );
@@ -178,5 +184,23 @@ async fn purge_idempotency_keys(pool: DbPool, retention: chrono::Duration) {
             Ok(purged) => tracing::info!(purged, "expired idempotency keys removed"),
             Err(error) => tracing::warn!(%error, "purging idempotency keys failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_writers_leave_connections_for_other_requests() {
+        let with = |order_writers, db_pool_size| Config {
+            order_writers,
+            db_pool_size,
+            ..Config::default()
+        };
+        assert_eq!(order_writers(&with(2, 16)).ok(), Some(2));
+        assert_eq!(order_writers(&with(3, 4)).ok(), Some(3));
+        assert!(order_writers(&with(0, 16)).is_err());
+        assert!(order_writers(&with(4, 4)).is_err());
     }
 }

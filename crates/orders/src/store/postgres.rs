@@ -215,15 +215,7 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
         |get: fn(&Fulfillment) -> i64| fulfillments().map(get).collect::<Vec<_>>();
     let of_lines = |get: fn(&Line) -> i64| lines().map(get).collect::<Vec<_>>();
     let texts_of_lines = |get: fn(&Line) -> &str| lines().map(get).collect::<Vec<_>>();
-    let mut taking: Vec<(i64, i64)> = lines().map(|l| (l.product_id, l.quantity)).collect();
-    taking.sort_unstable();
-    taking.dedup_by(|next, kept| {
-        let same = next.0 == kept.0;
-        if same {
-            kept.1 += next.1;
-        }
-        same
-    });
+    let taking = summed_by_key(lines().map(|l| (l.product_id, l.quantity)).collect());
     let placed_at = |o: &Order| o.created_at;
     let f_times: Vec<NaiveDateTime> = orders()
         .flat_map(|o| o.fulfillments.iter().map(move |_| o.created_at))
@@ -363,11 +355,11 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
     .bind::<Array<BigInt>, _>(of_lines(|l| l.unit_price_won))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.quantity))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.line_total_won))
-    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.0).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.0 .0).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.0 .1).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.0 .2).collect::<Vec<_>>())
+    .bind::<Array<Date>, _>(totals.iter().map(|t| t.0 .3).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.1).collect::<Vec<_>>())
-    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.2).collect::<Vec<_>>())
-    .bind::<Array<Date>, _>(totals.iter().map(|t| t.3).collect::<Vec<_>>())
-    .bind::<Array<BigInt>, _>(totals.iter().map(|t| t.4).collect::<Vec<_>>())
     .bind::<Array<BigInt>, _>(keys.iter().map(|n| n.keyed.user_id).collect::<Vec<_>>())
     .bind::<Array<Text>, _>(keys.iter().map(|n| n.keyed.key).collect::<Vec<_>>())
     .bind::<Array<Text>, _>(keys.iter().map(|n| n.keyed.fingerprint).collect::<Vec<_>>())
@@ -385,30 +377,31 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
 
 /// The orders' amounts added to the running totals, one row per (agency, enterprise,
 /// category, day), in key order.
-fn summed_totals(news: &[NewOrder]) -> Vec<(i64, i64, i64, NaiveDate, i64)> {
-    let mut totals: Vec<(i64, i64, i64, NaiveDate, i64)> = news
-        .iter()
-        .flat_map(|n| {
-            n.amounts.iter().map(move |a| {
-                (
-                    n.order.agency_id,
-                    a.enterprise_id,
-                    a.category_id,
-                    n.today,
-                    a.amount_won,
-                )
+fn summed_totals(news: &[NewOrder]) -> Vec<((i64, i64, i64, NaiveDate), i64)> {
+    summed_by_key(
+        news.iter()
+            .flat_map(|n| {
+                n.amounts.iter().map(move |a| {
+                    let key = (n.order.agency_id, a.enterprise_id, a.category_id, n.today);
+                    (key, a.amount_won)
+                })
             })
-        })
-        .collect();
-    totals.sort_unstable();
-    totals.dedup_by(|next, kept| {
-        let same = (next.0, next.1, next.2, next.3) == (kept.0, kept.1, kept.2, kept.3);
-        if same {
-            kept.4 += next.4;
+            .collect(),
+    )
+}
+
+/// One row per key, in key order, with the amounts of that key added up: an UPDATE or an
+/// upsert may touch a row only once per statement, and rows are taken in key order.
+fn summed_by_key<K: Ord + Copy>(mut rows: Vec<(K, i64)>) -> Vec<(K, i64)> {
+    rows.sort_unstable_by_key(|(key, _)| *key);
+    let mut summed: Vec<(K, i64)> = Vec::with_capacity(rows.len());
+    for (key, amount) in rows {
+        match summed.last_mut() {
+            Some((last, sum)) if *last == key => *sum += amount,
+            _ => summed.push((key, amount)),
         }
-        same
-    });
-    totals
+    }
+    summed
 }
 
 pub(super) fn restore_stock(pg: &mut PgConnection, lines: &[(i64, i64)]) -> DomainResult<()> {
@@ -425,4 +418,30 @@ pub(super) fn restore_stock(pg: &mut PgConnection, lines: &[(i64, i64)]) -> Doma
     .bind::<Array<BigInt>, _>(&quantities)
     .execute(pg)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summed_by_key;
+    use proptest::prelude::*;
+
+    #[test]
+    fn amounts_of_one_key_are_added_up_in_key_order() {
+        let rows = vec![(7, 1), (3, 2), (7, 5), (1, 1), (3, 3)];
+        assert_eq!(summed_by_key(rows), vec![(1, 1), (3, 5), (7, 6)]);
+        assert_eq!(summed_by_key::<i64>(Vec::new()), Vec::new());
+    }
+
+    proptest! {
+        #[test]
+        fn summing_keeps_every_amount_once(rows in proptest::collection::vec((0i64..20, 0i64..1_000_000), 0..60)) {
+            let summed = summed_by_key(rows.clone());
+            prop_assert!(summed.windows(2).all(|w| w[0].0 < w[1].0));
+            for (key, sum) in &summed {
+                let expected: i64 = rows.iter().filter(|(k, _)| k == key).map(|(_, a)| a).sum();
+                prop_assert_eq!(*sum, expected);
+            }
+            prop_assert_eq!(summed.len(), rows.iter().map(|(k, _)| k).collect::<std::collections::BTreeSet<_>>().len());
+        }
+    }
 }
