@@ -20,7 +20,45 @@ pub struct OrderJob {
     pub actor: Actor,
     pub key: String,
     pub fingerprint: String,
-    pub parse: Box<dyn FnOnce() -> DomainResult<ParsedOrder> + Send>,
+    pub parse: Parse,
+}
+
+/// Who asks, under which key, with which body fingerprint.
+struct Head {
+    actor: Actor,
+    key: String,
+    fingerprint: String,
+}
+
+impl Head {
+    fn keyed(&self) -> KeyedRequest<'_> {
+        KeyedRequest {
+            user_id: self.actor.user_id,
+            key: &self.key,
+            fingerprint: &self.fingerprint,
+        }
+    }
+}
+
+type Parse = Box<dyn FnOnce() -> DomainResult<ParsedOrder> + Send>;
+
+impl OrderJob {
+    fn split(self) -> (Head, Parse) {
+        let OrderJob {
+            actor,
+            key,
+            fingerprint,
+            parse,
+        } = self;
+        (
+            Head {
+                actor,
+                key,
+                fingerprint,
+            },
+            parse,
+        )
+    }
 }
 
 /// An answer to an order request: the status and the JSON body (201 and the order, or a
@@ -38,42 +76,27 @@ pub fn place_batch(
         return Ok(jobs
             .into_iter()
             .map(|job| {
-                let OrderJob {
-                    actor,
-                    key,
-                    fingerprint,
-                    parse,
-                } = job;
-                let keyed = KeyedRequest {
-                    user_id: actor.user_id,
-                    key: &key,
-                    fingerprint: &fingerprint,
-                };
-                create::place_keyed(conn, settings, &actor, &keyed, parse)
+                let (head, parse) = job.split();
+                create::place_keyed(conn, settings, &head.actor, &head.keyed(), parse)
             })
             .collect());
     }
     let mut outcomes: Vec<Option<DomainResult<String>>> = jobs.iter().map(|_| None).collect();
     let mut ready: Vec<(usize, i64, ParsedOrder)> = Vec::new();
-    let heads: Vec<(Actor, String, String)> = jobs
+    let heads: Vec<Head> = jobs
         .into_iter()
         .enumerate()
         .map(|(at, job)| {
-            let OrderJob {
-                actor,
-                key,
-                fingerprint,
-                parse,
-            } = job;
+            let (head, parse) = job.split();
             let checked = parse().and_then(|req| {
-                let agency_id = create::ordering_agency(conn, &actor, &req)?;
+                let agency_id = create::ordering_agency(conn, &head.actor, &req)?;
                 Ok((agency_id, req))
             });
             match checked {
                 Ok((agency_id, req)) => ready.push((at, agency_id, req)),
                 Err(refused) => outcomes[at] = Some(Err(refused)),
             }
-            (actor, key, fingerprint)
+            head
         })
         .collect();
     if !ready.is_empty() {
@@ -85,12 +108,12 @@ pub fn place_batch(
         }
     }
     let mut answers = Vec::with_capacity(outcomes.len());
-    for (outcome, (actor, key, fingerprint)) in outcomes.into_iter().zip(heads) {
+    for (outcome, head) in outcomes.into_iter().zip(&heads) {
         answers.push(match outcome {
             Some(Ok(body)) => Ok((201, body)),
             Some(Err(refused)) => {
                 // A retried request gets its first answer, even one it would now be refused.
-                match idempotency::lookup(conn, actor.user_id, &key, &fingerprint) {
+                match idempotency::lookup(conn, head.actor.user_id, &head.key, &head.fingerprint) {
                     Ok(Some(replay)) => Ok(replay),
                     Ok(None) => Err(refused),
                     Err(e) => Err(e),
@@ -109,7 +132,7 @@ pub fn place_batch(
 fn place_ready(
     pg: &mut PgConnection,
     settings: &OrderSettings,
-    heads: &[(Actor, String, String)],
+    heads: &[Head],
     ready: &[(usize, i64, ParsedOrder)],
 ) -> DomainResult<Vec<(usize, DomainResult<String>)>> {
     let now = clock::now();
@@ -151,7 +174,7 @@ fn place_ready(
             fulfillment_ids: fulfillment_ids.by_ref().take(enterprises.len()).collect(),
             earlier,
         };
-        match create::prepare(settings, &heads[*at].0, *agency_id, req, &inputs, now) {
+        match create::prepare(settings, &heads[*at].actor, *agency_id, req, &inputs, now) {
             Ok(order) => {
                 placed_before.extend(order.amounts.iter().map(|a| (*agency_id, a.clone())));
                 prepared.push((*at, order));
@@ -159,14 +182,7 @@ fn place_ready(
             Err(refused) => outcomes.push((*at, Err(refused))),
         }
     }
-    let keyed: Vec<KeyedRequest> = prepared
-        .iter()
-        .map(|(at, _)| KeyedRequest {
-            user_id: heads[*at].0.user_id,
-            key: &heads[*at].1,
-            fingerprint: &heads[*at].2,
-        })
-        .collect();
+    let keyed: Vec<KeyedRequest> = prepared.iter().map(|(at, _)| heads[*at].keyed()).collect();
     let news: Vec<NewOrder> = prepared
         .iter()
         .zip(&keyed)
