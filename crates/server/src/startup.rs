@@ -80,13 +80,15 @@ fn metrics() -> anyhow::Result<PrometheusMetrics> {
         .map_err(|e| anyhow!("metrics: {e}"))
 }
 
-/// Order batches written at once: at least one, and fewer than the pool's connections, so
-/// that the other requests (and the user check of queued orders) still get one.
+/// Order batches written at once: at least one, and (when the pool allows) fewer than the
+/// pool's connections, so that other requests (and the user check of queued orders) still
+/// get one while every writer is busy.
 fn order_writers(config: &Config) -> anyhow::Result<usize> {
-    match config.order_writers {
-        n if n >= 1 && n < config.db_pool_size as usize => Ok(n),
-        _ => anyhow::bail!("order_writers must be at least 1 and less than db_pool_size"),
+    if config.order_writers == 0 {
+        anyhow::bail!("order_writers must be at least 1");
     }
+    let spare = (config.db_pool_size as usize).saturating_sub(1).max(1);
+    Ok(config.order_writers.min(spare))
 }
 
 /// Orders written by one statement at most: bounds the statement (its arrays) and the time
@@ -200,7 +202,9 @@ mod tests {
         };
         assert_eq!(order_writers(&with(2, 16)).ok(), Some(2));
         assert_eq!(order_writers(&with(3, 4)).ok(), Some(3));
+        assert_eq!(order_writers(&with(4, 4)).ok(), Some(3));
+        assert_eq!(order_writers(&with(2, 2)).ok(), Some(1));
+        assert_eq!(order_writers(&with(2, 1)).ok(), Some(1));
         assert!(order_writers(&with(0, 16)).is_err());
-        assert!(order_writers(&with(4, 4)).is_err());
     }
 }
