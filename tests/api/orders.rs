@@ -311,6 +311,42 @@ async fn orders_arriving_together_each_get_their_own_answer() {
     assert_eq!(stock_of(&app, &m, plenty).await, 1000 - 8 * 2 - 3 - 1);
 }
 
+/// Retries of an order already placed, arriving together with new orders of the same agency:
+/// the retries are replays and place nothing, so they must not count towards the new
+/// orders' 30-day split-purchase sums (12 M won placed + 6 × 1 M never crosses the
+/// cooperative's 20 M limit).
+#[tokio::test]
+async fn retries_arriving_with_new_orders_do_not_inflate_split_purchase_sums() {
+    let app = spawn_app_with(|c| c.order_writers = 1).await;
+    let m = app.market(2, 1_000_000, 1000).await;
+    let (first_product, second_product) = (m.sellers[1].1[0], m.sellers[1].1[1]);
+    let placed = order_body(&[(first_product, 12)]);
+    let first = app.order(&m.buyer, "placed", &placed).await;
+    assert_eq!(first.expect(201)["warnings"], json!([]));
+    for round in 0..3 {
+        let attempts = (0..24).map(|i| {
+            let (key, body) = if i % 12 == 11 {
+                (
+                    format!("new-{round}-{i}"),
+                    order_body(&[(second_product, 1)]),
+                )
+            } else {
+                ("placed".to_owned(), placed.clone())
+            };
+            let (app, buyer) = (&app, m.buyer.clone());
+            async move { (key.clone(), app.order(&buyer, &key, &body).await) }
+        });
+        for (key, reply) in futures_util::future::join_all(attempts).await {
+            if key == "placed" {
+                assert_eq!(reply.text, first.text, "a retry replays the first answer");
+            } else {
+                assert_eq!(reply.expect(201)["warnings"], json!([]), "{key}");
+            }
+        }
+    }
+    assert_eq!(order_count(&app, &m).await, 1 + 6);
+}
+
 #[tokio::test]
 async fn invalid_orders_are_refused_whole_and_take_nothing() {
     let app = spawn_app().await;

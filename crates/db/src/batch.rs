@@ -4,21 +4,34 @@
 //! once (alone, unless others are queued); batches form only under load, where they cut the
 //! fixed cost per job. The writer is the request that found it free (leader/follower): it
 //! runs batches on the blocking pool until the queue is empty, so a job costs no extra hop
-//! between threads.
+//! between threads. The queue is bounded in length and in waiting time (503 beyond).
 
-use crate::blocking::with_pooled_conn;
+use crate::blocking::{is_failure, lost_connection, with_checked_conn};
 use crate::{run_blocking, DbConn, DbPool};
 use muhan_core::{DomainError, DomainResult};
 use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+
+/// Jobs waiting at most; more are refused at once (503), as a request that cannot get a
+/// database connection is: under overload, answer quickly rather than queue without end.
+const MAX_QUEUED: usize = 10_000;
+/// How long a job may wait for a writer before it is answered 503 instead of run (the pool's
+/// wait for a connection is as long).
+const MAX_WAIT: Duration = Duration::from_secs(5);
 
 /// Runs a batch of jobs on one connection. `Err` fails every job of the batch (and has the
 /// connection checked); otherwise one result per job, in order.
 pub type BatchWork<J, R> =
     dyn Fn(&mut DbConn, Vec<J>) -> DomainResult<Vec<DomainResult<R>>> + Send + Sync;
 
-type Pending<J, R> = (J, oneshot::Sender<DomainResult<R>>);
+struct Pending<J, R> {
+    job: J,
+    queued_at: Instant,
+    reply: oneshot::Sender<DomainResult<R>>,
+}
 
 /// Where requests submit their jobs (cheap to clone).
 pub struct BatchQueue<J, R> {
@@ -57,8 +70,18 @@ impl<J: Send + 'static, R: Send + 'static> BatchQueue<J, R> {
 
     /// Queues `job` and waits for its result; runs the queue if a writer is free.
     pub async fn submit(&self, job: J) -> DomainResult<R> {
-        let (done, result) = oneshot::channel();
-        self.shared.lock().push_back((job, done));
+        let (reply, result) = oneshot::channel();
+        {
+            let mut queue = self.shared.lock();
+            if queue.len() >= MAX_QUEUED {
+                return Err(busy());
+            }
+            queue.push_back(Pending {
+                job,
+                queued_at: Instant::now(),
+                reply,
+            });
+        }
         if let Ok(writer) = self.shared.writers.clone().try_acquire_owned() {
             let shared = self.shared.clone();
             // The writer's own outcome is reported per job; this task only drives the queue.
@@ -78,10 +101,26 @@ impl<J, R> Shared<J, R> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Up to `max_batch` jobs still worth running: jobs whose request has gone (the client
+    /// hung up: it never learns the answer, and a retry under its key is a new attempt) are
+    /// dropped, and jobs that waited too long are answered 503.
     fn next_batch(&self) -> Vec<Pending<J, R>> {
         let mut queue = self.lock();
-        let take = queue.len().min(self.max_batch);
-        queue.drain(..take).collect()
+        let mut batch = Vec::new();
+        while batch.len() < self.max_batch {
+            let Some(pending) = queue.pop_front() else {
+                break;
+            };
+            if pending.reply.is_closed() {
+                continue;
+            }
+            if pending.queued_at.elapsed() > MAX_WAIT {
+                let _ = pending.reply.send(Err(busy()));
+                continue;
+            }
+            batch.push(pending);
+        }
+        batch
     }
 
     /// Runs batches until the queue is empty. A job queued just as the writer gives up its
@@ -105,9 +144,35 @@ impl<J, R> Shared<J, R> {
     }
 
     fn write(&self, batch: Vec<Pending<J, R>>) {
-        let (jobs, replies): (Vec<J>, Vec<_>) = batch.into_iter().unzip();
+        let (jobs, replies): (Vec<J>, Vec<_>) = batch.into_iter().map(|p| (p.job, p.reply)).unzip();
         let count = jobs.len();
-        match with_pooled_conn(&self.pool, |c| (self.work)(c, jobs)) {
+        // A job that fails as a lost connection would (even one of several) gets the
+        // connection checked, so that a dead one leaves the pool.
+        let failed = |results: &DomainResult<Vec<DomainResult<R>>>| match results {
+            Ok(results) => results.iter().any(is_failure),
+            Err(_) => is_failure(results),
+        };
+        // Jobs that failed on a dead connection get 503; those that succeeded keep their answer.
+        let when_lost = |results: DomainResult<Vec<DomainResult<R>>>| {
+            let Ok(results) = results else {
+                return Err(lost_connection());
+            };
+            Ok(results
+                .into_iter()
+                .map(|r| {
+                    if is_failure(&r) {
+                        Err(lost_connection())
+                    } else {
+                        r
+                    }
+                })
+                .collect())
+        };
+        let written = catch_unwind(AssertUnwindSafe(|| {
+            with_checked_conn(&self.pool, |c| (self.work)(c, jobs), failed, when_lost)
+        }))
+        .unwrap_or_else(|_| Err(DomainError::internal("writing a batch panicked")));
+        match written {
             Ok(results) if results.len() == count => {
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
@@ -127,6 +192,10 @@ impl<J, R> Shared<J, R> {
             }
         }
     }
+}
+
+fn busy() -> DomainError {
+    DomainError::Unavailable("too many requests are waiting for the database".into())
 }
 
 /// A batch-wide failure, for each job of the batch: only unavailability and internal errors

@@ -33,21 +33,48 @@ pub(crate) fn with_pooled_conn<T, F>(pool: &DbPool, work: F) -> DomainResult<T>
 where
     F: FnOnce(&mut DbConn) -> DomainResult<T>,
 {
+    with_checked_conn(
+        pool,
+        work,
+        |result| is_failure(result),
+        |_| Err(lost_connection()),
+    )
+}
+
+/// Like `with_pooled_conn`, with the caller saying which results may mean a lost connection
+/// and what becomes of the result when it was lost (for work that reports failures inside its
+/// result, as a batch does per job).
+pub(crate) fn with_checked_conn<T, F>(
+    pool: &DbPool,
+    work: F,
+    failed: impl FnOnce(&DomainResult<T>) -> bool,
+    when_lost: impl FnOnce(DomainResult<T>) -> DomainResult<T>,
+) -> DomainResult<T>
+where
+    F: FnOnce(&mut DbConn) -> DomainResult<T>,
+{
     let mut conn = pool
         .get()
         .map_err(|e| DomainError::Unavailable(e.to_string()))?;
     let result = work(&mut conn);
-    let failed = matches!(
-        result,
-        Err(DomainError::Internal(_) | DomainError::Unavailable(_))
-    );
-    if failed && conn.ping().is_err() {
+    if failed(&result) && conn.ping().is_err() {
         conn.mark_lost();
-        return Err(DomainError::Unavailable(
-            "lost the connection to the database".into(),
-        ));
+        return when_lost(result);
     }
     result
+}
+
+/// The answer when the database connection was found dead (503; the pool replaces it).
+pub(crate) fn lost_connection() -> DomainError {
+    DomainError::Unavailable("lost the connection to the database".into())
+}
+
+/// Whether a result is a failure that a lost connection would explain.
+pub(crate) fn is_failure<T>(result: &DomainResult<T>) -> bool {
+    matches!(
+        result,
+        Err(DomainError::Internal(_) | DomainError::Unavailable(_))
+    )
 }
 
 /// A round trip that reads a migrated table, for readiness checks: the database answers and

@@ -11,9 +11,11 @@ use crate::idempotency::{self, KeyedRequest};
 use crate::split_purchase;
 use crate::store::{postgres, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
 use crate::OrderSettings;
+use chrono::NaiveDateTime;
 use diesel::PgConnection;
 use muhan_core::{clock, Actor, DomainError, DomainResult};
 use muhan_db::DbConn;
+use std::collections::HashMap;
 
 /// A request to place an order under an idempotency key; `parse` reads its body.
 pub struct OrderJob {
@@ -147,9 +149,7 @@ fn place_ready(
         .collect();
     let read = postgres::batch_inputs(pg, &asked, split_purchase::window_start(now.date()))?;
     let mut fulfillment_ids = read.fulfillment_ids.iter().copied();
-    let mut placed_before: Vec<(i64, PurchaseAmount)> = Vec::new();
-    let mut outcomes = Vec::with_capacity(ready.len());
-    let mut prepared: Vec<(usize, Prepared)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(ready.len());
     for (n, ((at, agency_id, req), ids)) in ready.iter().zip(&product_ids).enumerate() {
         let products: Vec<ProductRow> = read
             .products
@@ -160,67 +160,124 @@ fn place_ready(
         let mut enterprises: Vec<i64> = products.iter().map(|p| p.enterprise_id).collect();
         enterprises.sort_unstable();
         enterprises.dedup();
-        // Orders of the same agency earlier in the batch count towards the 30-day sums.
-        let earlier = read
-            .earlier
-            .iter()
-            .chain(&placed_before)
-            .filter(|(agency, _)| agency == agency_id)
-            .map(|(_, amount)| amount.clone())
-            .collect();
-        let inputs = OrderInputs {
-            products,
-            order_id: read.order_ids.get(n).copied().unwrap_or(0),
-            fulfillment_ids: fulfillment_ids.by_ref().take(enterprises.len()).collect(),
-            earlier,
-        };
-        match create::prepare(settings, &heads[*at].actor, *agency_id, req, &inputs, now) {
-            Ok(order) => {
-                placed_before.extend(order.amounts.iter().map(|a| (*agency_id, a.clone())));
-                prepared.push((*at, order));
+        candidates.push(Candidate {
+            at: *at,
+            agency_id: *agency_id,
+            req,
+            inputs: OrderInputs {
+                products,
+                order_id: read.order_ids.get(n).copied().unwrap_or(0),
+                fulfillment_ids: fulfillment_ids.by_ref().take(enterprises.len()).collect(),
+                earlier: Vec::new(),
+            },
+        });
+    }
+    let mut outcomes = Vec::with_capacity(ready.len());
+    // Orders the stock read can serve one after another go into the batch; the others are
+    // written alone afterwards (the database may have more stock by then, or refuses them).
+    let mut stock: HashMap<i64, i64> = read.products.iter().map(|p| (p.id, p.stock)).collect();
+    let mut expected_amounts: Vec<(i64, PurchaseAmount)> = Vec::new();
+    let mut batch: Vec<(usize, Prepared)> = Vec::new();
+    let mut one_by_one: Vec<usize> = Vec::new();
+    for (n, candidate) in candidates.iter_mut().enumerate() {
+        match candidate.prepare(settings, heads, &read.earlier, &expected_amounts, now) {
+            Ok(order) if candidate.take_from(&mut stock) => {
+                let agency_id = candidate.agency_id;
+                expected_amounts.extend(order.amounts.iter().map(|a| (agency_id, a.clone())));
+                batch.push((n, order));
             }
-            Err(refused) => outcomes.push((*at, Err(refused))),
+            Ok(_) => one_by_one.push(n),
+            Err(refused) => outcomes.push((candidate.at, Err(refused))),
         }
     }
-    let keyed: Vec<KeyedRequest> = prepared.iter().map(|(at, _)| heads[*at].keyed()).collect();
-    let news: Vec<NewOrder> = prepared
-        .iter()
-        .zip(&keyed)
-        .map(|((_, order), keyed)| order.new_order(settings, keyed))
-        .collect();
-    let written_together = match news.len() {
-        0 => return Ok(outcomes),
-        1 => false,
-        _ => match postgres::insert_orders(pg, &news) {
-            Ok(Written::Placed) => true,
-            // Some product cannot serve the whole batch, or a key was used: one by one.
-            Ok(Written::ShortOf(_)) => false,
-            Err(e) if is_key_in_use(&e) => false,
-            Err(e) => return Err(e),
-        },
-    };
-    for ((at, order), new) in prepared.iter().zip(&news) {
-        let outcome = if written_together {
-            Ok(order.response_body.clone())
-        } else {
-            match postgres::insert_orders(pg, std::slice::from_ref(new)) {
-                Ok(Written::Placed) => Ok(order.response_body.clone()),
-                // A concurrent order took the stock after it was read; nothing was written.
-                Ok(Written::ShortOf(product)) => Err(create::insufficient(&read.products, product)),
-                Err(refused) => Err(refused),
+    let mut placed_amounts: Vec<(i64, PurchaseAmount)> = Vec::new();
+    if batch.len() > 1 {
+        let keyed: Vec<KeyedRequest> = batch
+            .iter()
+            .map(|(n, _)| heads[candidates[*n].at].keyed())
+            .collect();
+        let news: Vec<NewOrder> = batch
+            .iter()
+            .zip(&keyed)
+            .map(|((_, order), keyed)| order.new_order(settings, keyed))
+            .collect();
+        // Anything but success (a product short after all, a key already used, any other
+        // error) writes nothing: then every order is written alone.
+        if let Ok(Written::Placed) = postgres::insert_orders(pg, &news) {
+            placed_amounts = expected_amounts;
+            for (n, order) in batch.drain(..) {
+                outcomes.push((candidates[n].at, Ok(order.response_body)));
             }
-        };
-        outcomes.push((*at, outcome));
+        }
+    }
+    one_by_one.extend(batch.into_iter().map(|(n, _)| n));
+    one_by_one.sort_unstable();
+    // Each as if it had come alone, in turn: its split-purchase sums count only the orders
+    // placed before it.
+    for n in one_by_one {
+        let candidate = &mut candidates[n];
+        let head = &heads[candidate.at];
+        let outcome = candidate
+            .prepare(settings, heads, &read.earlier, &placed_amounts, now)
+            .and_then(|order| {
+                let keyed = head.keyed();
+                match postgres::insert_orders(pg, &[order.new_order(settings, &keyed)])? {
+                    Written::Placed => {
+                        let agency_id = candidate.agency_id;
+                        placed_amounts.extend(order.amounts.iter().map(|a| (agency_id, a.clone())));
+                        Ok(order.response_body)
+                    }
+                    // A concurrent order took the stock after it was read; nothing was written.
+                    Written::ShortOf(product) => Err(create::insufficient(&read.products, product)),
+                }
+            });
+        outcomes.push((candidate.at, outcome));
     }
     Ok(outcomes)
 }
 
-fn is_key_in_use(error: &DomainError) -> bool {
-    matches!(
-        error,
-        DomainError::Conflict {
-            code: "idempotency_key_in_use",
-            ..
+/// An order of the batch that passed the request checks, with what was read for it.
+struct Candidate<'a> {
+    at: usize,
+    agency_id: i64,
+    req: &'a ParsedOrder,
+    inputs: OrderInputs,
+}
+
+impl Candidate<'_> {
+    /// Prepares the order as if `placed` (agency, amount) had been written before it.
+    fn prepare(
+        &mut self,
+        settings: &OrderSettings,
+        heads: &[Head],
+        read_earlier: &[(i64, PurchaseAmount)],
+        placed: &[(i64, PurchaseAmount)],
+        now: NaiveDateTime,
+    ) -> DomainResult<Prepared> {
+        self.inputs.earlier = read_earlier
+            .iter()
+            .chain(placed)
+            .filter(|(agency, _)| *agency == self.agency_id)
+            .map(|(_, amount)| amount.clone())
+            .collect();
+        let actor = &heads[self.at].actor;
+        create::prepare(settings, actor, self.agency_id, self.req, &self.inputs, now)
+    }
+
+    /// Takes this order's quantities from `stock` if every line fits.
+    fn take_from(&self, stock: &mut HashMap<i64, i64>) -> bool {
+        let fits = self
+            .req
+            .lines
+            .iter()
+            .all(|(id, quantity)| stock.get(id).is_some_and(|left| left >= quantity));
+        if fits {
+            for (id, quantity) in &self.req.lines {
+                if let Some(left) = stock.get_mut(id) {
+                    *left -= quantity;
+                }
+            }
         }
-    )
+        fits
+    }
 }

@@ -493,6 +493,8 @@ pub(crate) fn release(conn: &mut DbConn, fulfillment_id: i64) -> DomainResult<()
             None => by_category.push((*category_id, *total)),
         }
     }
+    // In key order, as placing orders upserts them (no deadlock between them).
+    by_category.sort_unstable();
     for (category_id, amount) in by_category {
         diesel::update(pt::table.find((agency_id, enterprise_id, category_id, created_at.date())))
             .set(pt::total_won.eq(pt::total_won - amount))

@@ -7,12 +7,13 @@
 //! ```
 
 use crate::create::release;
+use crate::store;
 use crate::view::{self, Fulfillment};
 use crate::OrderSettings;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use muhan_core::{bounded_text, clock, stored, text_enum, Actor, DomainError, DomainResult, Role};
-use muhan_db::schema::{fulfillments as f, order_events as ev, orders as o};
+use muhan_db::schema::{fulfillments as f, order_events as ev, order_lines, orders as o};
 use muhan_db::DbConn;
 use serde::Deserialize;
 
@@ -401,8 +402,8 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
         actor.require_active()?;
     }
     let now = clock::now();
-    let mut cancelled = 0;
-    for (id, _, status) in rows {
+    let mut cancelled: Vec<(i64, i64)> = Vec::new();
+    for (id, enterprise_id, status) in rows {
         let from: FulfillmentStatus = stored(&status)?;
         if let Some(to) = next(from, Action::Cancel) {
             transition(
@@ -417,11 +418,22 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
                     at: now,
                 },
             )?;
-            release(conn, id)?;
-            cancelled += 1;
+            cancelled.push((enterprise_id, id));
         }
     }
-    if cancelled == 0 {
+    // Rows shared with concurrent orders are taken in the order placing an order takes them:
+    // every product first (id order), then the running totals (enterprise, category).
+    let fulfillment_ids: Vec<i64> = cancelled.iter().map(|(_, id)| *id).collect();
+    let products: Vec<i64> = order_lines::table
+        .filter(order_lines::fulfillment_id.eq_any(&fulfillment_ids))
+        .select(order_lines::product_id)
+        .load(conn)?;
+    store::lock_products(conn, &products)?;
+    cancelled.sort_unstable();
+    for (_, id) in &cancelled {
+        release(conn, *id)?;
+    }
+    if cancelled.is_empty() {
         return Err(DomainError::conflict(
             "invalid_transition",
             "no fulfillment of this order can still be cancelled",

@@ -2,15 +2,15 @@
 //!
 //! PostgreSQL is the production path and the one measured by `bench/orders_load.py`: every
 //! statement has a constant text (arrays are bound, not spliced), so each connection prepares
-//! it once. The products and the 30-day purchase totals are read without locks; the one
-//! statement that writes the order takes the stock conditionally (`stock >= quantity`,
-//! re-checked by PostgreSQL against the latest row version when a concurrent order got there
-//! first) and inserts nothing unless every line was served. Row locks are thus held only for
-//! that statement and the commit. Product rows are locked in id order before any is updated
-//! (whatever join the planner picks for the UPDATE), and totals upserted in key order, so
-//! concurrent orders queue instead of deadlocking. SQLite serialises writers with
-//! `BEGIN IMMEDIATE`; there the same steps are plain query-builder statements and the stock
-//! read is already exact.
+//! it once, and one read and one write serve a whole batch of orders (`crate::batch`). The
+//! products and the 30-day purchase totals are read without locks. The one statement that
+//! writes locks the product rows in id order, checks the stock of every line on the locked
+//! rows (their latest version) and, only if all can be served, takes it (a conditional
+//! UPDATE) and inserts everything; otherwise it writes nothing and names the short products.
+//! Row locks are thus held only for that statement and its commit, and totals are upserted
+//! in key order, so concurrent writers queue instead of deadlocking. SQLite serialises writers
+//! with `BEGIN IMMEDIATE`; there the same steps are plain query-builder statements and the
+//! stock read is already exact.
 
 pub(crate) mod postgres;
 mod sqlite;
@@ -139,6 +139,15 @@ pub(crate) fn insert_order(conn: &mut DbConn, new: &NewOrder) -> DomainResult<Wr
     }
     idempotency::store(conn, new.keyed, 201, new.response_body)?;
     Ok(Written::Placed)
+}
+
+/// Locks the product rows in id order before a change that touches several fulfillments
+/// (PostgreSQL; SQLite's writers are serialised anyway).
+pub(crate) fn lock_products(conn: &mut DbConn, ids: &[i64]) -> DomainResult<()> {
+    match conn {
+        DbConn::Postgresql(pg) => postgres::lock_products(pg, ids),
+        DbConn::Sqlite(_) => Ok(()),
+    }
 }
 
 /// Puts quantities back into stock (a refused or cancelled fulfillment). On PostgreSQL the

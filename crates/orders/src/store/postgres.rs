@@ -246,7 +246,7 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
          ), taken AS ( \
              UPDATE products p SET stock = p.stock - u.quantity \
              FROM ok, v, unnest(v.product_ids, v.quantities) AS u(id, quantity) \
-             WHERE ok.served AND p.id = u.id \
+             WHERE ok.served AND p.id = u.id AND p.stock >= u.quantity \
              RETURNING p.id \
          ), new_orders AS ( \
              INSERT INTO orders (id, order_no, agency_id, buyer_id, contract_type, status, \
@@ -404,12 +404,18 @@ fn summed_by_key<K: Ord + Copy>(mut rows: Vec<(K, i64)>) -> Vec<(K, i64)> {
     summed
 }
 
+/// Locks the product rows in id order, as placing an order does (no deadlock between them).
+pub(super) fn lock_products(pg: &mut PgConnection, ids: &[i64]) -> DomainResult<()> {
+    cached_sql("SELECT id FROM products WHERE id = ANY(?) ORDER BY id FOR UPDATE")
+        .bind::<Array<BigInt>, _>(ids)
+        .execute(pg)?;
+    Ok(())
+}
+
 pub(super) fn restore_stock(pg: &mut PgConnection, lines: &[(i64, i64)]) -> DomainResult<()> {
     let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
     let quantities: Vec<i64> = lines.iter().map(|(_, q)| *q).collect();
-    cached_sql("SELECT id FROM products WHERE id = ANY(?) ORDER BY id FOR UPDATE")
-        .bind::<Array<BigInt>, _>(&ids)
-        .execute(pg)?;
+    lock_products(pg, &ids)?;
     cached_sql(
         "UPDATE products p SET stock = p.stock + u.quantity \
          FROM unnest(?::bigint[], ?::bigint[]) AS u(id, quantity) WHERE p.id = u.id",
