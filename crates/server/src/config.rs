@@ -51,7 +51,8 @@ pub struct Config {
     /// How long an `Idempotency-Key` and its stored answer are kept (at least 24 hours).
     pub idempotency_key_retention_hours: i64,
     /// Order placements written at the same time, each a batch of the orders that arrived
-    /// meanwhile (group commit); at least 1 (at most `db_pool_size` - 1 are used).
+    /// meanwhile (group commit); at least 1 (at most `db_pool_size` - 1 are used, 1 with a
+    /// pool of 1).
     pub order_writers: usize,
 }
 
