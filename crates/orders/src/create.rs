@@ -5,7 +5,7 @@
 use crate::idempotency::{self, KeyedRequest};
 use crate::lifecycle::FulfillmentStatus;
 use crate::split_purchase;
-use crate::store::{self, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
+use crate::store::{self, sqlite, NewOrder, OrderInputs, ProductRow, PurchaseAmount};
 use crate::view::{Delivery, Fulfillment, Line, Order};
 use crate::{money, OrderSettings};
 use chrono::Datelike;
@@ -17,7 +17,7 @@ use muhan_core::{
     EnterpriseStatus, FieldErrors, ProductStatus, Role,
 };
 use muhan_db::schema::{fulfillments as f, order_lines as l, orders as o, purchase_totals as pt};
-use muhan_db::{write_tx, Backend, DbConn};
+use muhan_db::{write_tx, DbConn};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -150,16 +150,15 @@ fn forbidden_buyer() -> DomainError {
     DomainError::forbidden("only active buyers of an agency may place orders")
 }
 
-/// The answer to an order request made under an idempotency key: the stored answer when the
-/// key was used before (422 if with another body), else the newly placed order (201), stored
-/// under the key. `parse` runs only when the order is new.
+/// The answer to an order request made under an idempotency key, placing orders one at a
+/// time (SQLite; PostgreSQL places them in batches, `crate::batch`): the stored answer when
+/// the key was used before (422 if with another body), else the newly placed order (201),
+/// stored under the key. `parse` runs only when the order is new.
 ///
-/// New keys are the common case, so the order is attempted first: storing its key fails when
-/// the key exists, and so does any refusal; only then is the stored answer looked up (a
-/// retried request must get its first answer even if it would now be refused, say for a
-/// delivery date that has passed). On PostgreSQL the order is written by one statement, its
-/// own transaction; the reads before it need no common snapshot (the write re-checks the
-/// stock). SQLite runs the attempt in one `BEGIN IMMEDIATE` transaction.
+/// New keys are the common case, so the order is attempted first, in one `BEGIN IMMEDIATE`
+/// transaction: storing its key fails when the key exists, and so does any refusal; only
+/// then is the stored answer looked up (a retried request must get its first answer even if
+/// it would now be refused, say for a delivery date that has passed).
 pub fn place_keyed(
     conn: &mut DbConn,
     settings: &OrderSettings,
@@ -167,11 +166,7 @@ pub fn place_keyed(
     keyed: &KeyedRequest,
     parse: impl FnOnce() -> DomainResult<ParsedOrder>,
 ) -> DomainResult<(u16, String)> {
-    let attempt = |c: &mut DbConn| place(c, settings, actor, &parse()?, keyed);
-    let attempted = match conn.backend() {
-        Backend::Postgres => attempt(conn),
-        Backend::Sqlite => write_tx(conn, attempt),
-    };
+    let attempted = write_tx(conn, |c| place(c, settings, actor, &parse()?, keyed));
     match attempted {
         Ok(body) => Ok((201, body)),
         Err(refused) => {
@@ -184,8 +179,8 @@ pub fn place_keyed(
 }
 
 /// Places the order and stores the answer under the request's idempotency key; returns that
-/// answer (the order as JSON). Any refusal leaves nothing behind. A fixed number of
-/// statements whatever the number of lines (README, benchmarks).
+/// answer (the order as JSON). Writers are serialised, so the stock read is exact. Any
+/// refusal leaves nothing behind (the caller's transaction).
 fn place(
     conn: &mut DbConn,
     settings: &OrderSettings,
@@ -194,16 +189,19 @@ fn place(
     keyed: &KeyedRequest,
 ) -> DomainResult<String> {
     let agency_id = ordering_agency(conn, actor, req)?;
+    let DbConn::Sqlite(lite) = conn else {
+        return Err(DomainError::internal(
+            "orders are placed one at a time on SQLite only",
+        ));
+    };
     let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
     let now = clock::now();
     let window_start = split_purchase::window_start(now.date());
-    let inputs = store::order_inputs(conn, &ids, agency_id, window_start)?;
+    let inputs = sqlite::order_inputs(lite, &ids, agency_id, window_start)?;
     let prepared = prepare(settings, actor, agency_id, req, &inputs, now)?;
-    match store::insert_order(conn, &prepared.new_order(settings, keyed))? {
-        Written::Placed => Ok(prepared.response_body),
-        // A concurrent order took the stock after it was read; nothing was written.
-        Written::ShortOf(product_id) => Err(insufficient(&inputs.products, product_id)),
-    }
+    sqlite::insert_rows(lite, &prepared.new_order(settings, keyed))?;
+    idempotency::store(conn, keyed, 201, &prepared.response_body)?;
+    Ok(prepared.response_body)
 }
 
 /// The agency an order is placed for: the caller's, if they are an active buyer; also checks

@@ -13,9 +13,9 @@
 //! stock read is already exact.
 
 pub(crate) mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
-use crate::idempotency::{self, KeyedRequest};
+use crate::idempotency::KeyedRequest;
 use crate::view::Order;
 use chrono::NaiveDate;
 use diesel::sql_types::{BigInt, Text};
@@ -78,34 +78,11 @@ pub(crate) struct OrderInputs {
 /// all of them, one new id per order and the fulfillment ids of all of them (ascending; each
 /// order takes as many, in turn, as its products have distinct enterprises), and the
 /// purchases of their agencies in the split-purchase window, by agency.
-#[derive(Default)]
 pub(crate) struct BatchInputs {
     pub products: Vec<ProductRow>,
     pub order_ids: Vec<i64>,
     pub fulfillment_ids: Vec<i64>,
     pub earlier: Vec<(i64, PurchaseAmount)>,
-}
-
-/// Reads the inputs of an order over `product_ids` by `agency_id` (one statement on
-/// PostgreSQL).
-pub(crate) fn order_inputs(
-    conn: &mut DbConn,
-    product_ids: &[i64],
-    agency_id: i64,
-    window_start: NaiveDate,
-) -> DomainResult<OrderInputs> {
-    match conn {
-        DbConn::Postgresql(pg) => {
-            let read = postgres::batch_inputs(pg, &[(agency_id, product_ids)], window_start)?;
-            Ok(OrderInputs {
-                products: read.products,
-                order_id: read.order_ids.first().copied().unwrap_or(0),
-                fulfillment_ids: read.fulfillment_ids,
-                earlier: read.earlier.into_iter().map(|(_, amount)| amount).collect(),
-            })
-        }
-        DbConn::Sqlite(lite) => sqlite::order_inputs(lite, product_ids, agency_id, window_start),
-    }
 }
 
 /// Everything a new order writes, built from the view the buyer gets back.
@@ -123,22 +100,11 @@ pub(crate) struct NewOrder<'a> {
     pub response_body: &'a str,
 }
 
-/// How writing an order ended: written, or nothing written because a line's product no
-/// longer had the stock (the first such product).
+/// How writing orders ended (PostgreSQL): written, or nothing written because a line's
+/// product no longer had the stock (the first such product).
 pub(crate) enum Written {
     Placed,
     ShortOf(i64),
-}
-
-/// Writes the order, its fulfillments, lines and `placed` events, takes the stock, adds to
-/// today's purchase totals and stores the answer under the idempotency key.
-pub(crate) fn insert_order(conn: &mut DbConn, new: &NewOrder) -> DomainResult<Written> {
-    match conn {
-        DbConn::Postgresql(pg) => return postgres::insert_orders(pg, std::slice::from_ref(new)),
-        DbConn::Sqlite(lite) => sqlite::insert_rows(lite, new)?,
-    }
-    idempotency::store(conn, new.keyed, 201, new.response_body)?;
-    Ok(Written::Placed)
 }
 
 /// Locks the product rows in id order before a change that touches several fulfillments

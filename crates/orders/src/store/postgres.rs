@@ -111,7 +111,7 @@ pub(crate) fn batch_inputs(
         .flat_map(|(_, ids)| ids.iter().copied())
         .collect();
     let agency_ids: Vec<i64> = orders.iter().map(|(agency, _)| *agency).collect();
-    let read: Inputs = cached_sql(
+    let mut read: Inputs = cached_sql(
         "WITH v AS ( \
              SELECT ?::bigint[] AS jobs, ?::bigint[] AS product_ids, ?::bigint[] AS agency_ids \
          ), found AS ( \
@@ -183,8 +183,8 @@ pub(crate) fn batch_inputs(
             )
         })
         .collect();
-    let mut order_ids = read.order_ids.clone();
-    let mut fulfillment_ids = read.fulfillment_ids.clone();
+    let mut order_ids = std::mem::take(&mut read.order_ids);
+    let mut fulfillment_ids = std::mem::take(&mut read.fulfillment_ids);
     order_ids.sort_unstable();
     fulfillment_ids.sort_unstable();
     Ok(BatchInputs {

@@ -12,7 +12,8 @@ use muhan_db::schema::{
     products as p, purchase_totals as pt,
 };
 
-pub(super) fn order_inputs(
+/// Reads the inputs of an order over `product_ids` by `agency_id`.
+pub(crate) fn order_inputs(
     lite: &mut SqliteConnection,
     product_ids: &[i64],
     agency_id: i64,
@@ -72,7 +73,9 @@ pub(super) fn order_inputs(
     })
 }
 
-pub(super) fn insert_rows(lite: &mut SqliteConnection, new: &NewOrder) -> DomainResult<()> {
+/// Writes the order, its fulfillments, lines and `placed` events, takes the stock and adds
+/// to today's purchase totals (the caller stores the answer under the key).
+pub(crate) fn insert_rows(lite: &mut SqliteConnection, new: &NewOrder) -> DomainResult<()> {
     let order = new.order;
     let lines = order.fulfillments.iter().flat_map(|f| &f.lines);
     let take: Vec<(i64, i64)> = lines.clone().map(|l| (l.product_id, -l.quantity)).collect();
