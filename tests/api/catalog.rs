@@ -267,13 +267,13 @@ async fn review_cycle_versions_and_if_match() {
 
     let current = app.get(&path, None).await;
     assert_eq!(current.header("etag"), Some("\"2\""));
-    // Changing the unit keeps it approved.
+    // Changing the lead time keeps it approved.
     let r = app
         .client
         .patch(app.url(&path))
         .bearer_auth(&owner.token)
         .header("if-match", "\"2\"")
-        .json(&json!({"unit": "봉"}))
+        .json(&json!({"lead_time_days": 5}))
         .send()
         .await
         .unwrap();

@@ -6,6 +6,7 @@ mod auth;
 mod catalog;
 mod edge;
 mod enterprises;
+mod hardening;
 mod multi_instance;
 mod ops;
 mod orders;

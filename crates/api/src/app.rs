@@ -1,15 +1,17 @@
 //! The actix `App`: routes, docs, extractor configuration and middleware.
 
+use crate::edge;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
+use crate::known_routes::KnownRoutes;
 use crate::openapi::ApiDoc;
 use crate::request_id::{self, MuhanRootSpan};
 use crate::routes;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{web, App, HttpResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse};
 use actix_web_prom::PrometheusMetrics;
 use muhan_core::{DomainError, FieldError};
 use tracing_actix_web::TracingLogger;
@@ -29,6 +31,8 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    let doc = ApiDoc::openapi();
+    let known = KnownRoutes::from_openapi(&doc);
     App::new()
         .app_data(web::Data::new(state))
         .app_data(
@@ -44,22 +48,28 @@ pub fn build_app(
             .into()
         }))
         .configure(routes::configure)
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc))
         .service(web::resource("/docs").get(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header((header::LOCATION, "/docs/"))
                 .finish()
         }))
-        .default_service(web::to(|| async {
-            Problem::new(
-                actix_web::http::StatusCode::NOT_FOUND,
-                "not_found",
-                "no such resource",
-            )
-            .response()
+        .default_service(web::to(move |req: HttpRequest| {
+            let allowed = known.allowed(req.path());
+            async move {
+                if allowed.is_empty() {
+                    Problem::new(StatusCode::NOT_FOUND, "not_found", "no such resource").response()
+                } else {
+                    edge::method_not_allowed(&allowed)
+                }
+            }
         }))
+        // Outermost last: request id → request span → bounded method → metrics → problem
+        // bodies for the library's own errors → input checks → routes.
+        .wrap(from_fn(edge::input_checks))
         .wrap(ErrorHandlers::new().default_handler(problem_fallback))
         .wrap(metrics)
+        .wrap(from_fn(edge::bound_method))
         .wrap(TracingLogger::<MuhanRootSpan>::new())
         .wrap(from_fn(request_id::middleware))
 }

@@ -1,5 +1,10 @@
-//! `AuthUser`: the verified caller of a request. The token is checked without blocking; the
-//! user's role and status are then re-read, so a suspension takes effect at the next request.
+//! Who is calling. The token is checked without blocking; the user's role and status are then
+//! re-read, so an approval or a suspension takes effect at the next request.
+//!
+//! The account-status rule lives here, where every request passes: a suspended account is
+//! refused (401); an account that is not `active` yet (a buyer awaiting approval) may read its
+//! own account (`SignedInUser`, for `GET /me`) and nothing else — `AuthUser` refuses it with
+//! 403 `account_not_active`, and on public reads (`MaybeAuthUser`) it counts as anonymous.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -11,8 +16,8 @@ use muhan_auth::users::principal;
 use muhan_auth::TokenError;
 use muhan_core::{Actor, DomainError, UserStatus};
 
-/// An authenticated caller: a bearer token that verifies and a user who is not suspended.
-/// Derefs to the domain `Actor` (role, status, enterprise, agency) for permission checks.
+/// An authenticated caller whose account is `active`. Derefs to the domain `Actor` (role,
+/// status, enterprise, agency) for permission checks.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub Actor);
 
@@ -51,6 +56,45 @@ fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
+/// A caller with a valid token whose account is not suspended, whatever its approval status:
+/// only for the caller's own account (`GET /me`).
+#[derive(Debug, Clone)]
+pub struct SignedInUser(pub Actor);
+
+/// The verified caller behind the request's bearer token, not suspended.
+async fn signed_in(
+    state: Option<web::Data<AppState>>,
+    token: Result<String, ApiError>,
+) -> Result<Actor, ApiError> {
+    let state = state.ok_or_else(|| ApiError::from(DomainError::internal("AppState missing")))?;
+    let claims = state.jwt.verify(&token?).map_err(|e| match e {
+        TokenError::Expired => ApiError::from(DomainError::Unauthorized {
+            code: "token_expired",
+            detail: "the access token has expired; refresh it".into(),
+        }),
+        TokenError::Invalid => unauthorized("the access token is not valid"),
+    })?;
+    let id = claims
+        .user_id()
+        .ok_or_else(|| unauthorized("the access token is not valid"))?;
+    let found = muhan_db::with_conn(&state.pool, move |c| principal(c, id)).await?;
+    match found {
+        Some(actor) if actor.status != UserStatus::Suspended => Ok(actor),
+        _ => Err(unauthorized("this account cannot be used")),
+    }
+}
+
+impl FromRequest for SignedInUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move { signed_in(state, token).await.map(SignedInUser) })
+    }
+}
+
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -59,29 +103,15 @@ impl FromRequest for AuthUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::from(DomainError::internal("AppState missing")))?;
-            let claims = state.jwt.verify(&token?).map_err(|e| match e {
-                TokenError::Expired => ApiError::from(DomainError::Unauthorized {
-                    code: "token_expired",
-                    detail: "the access token has expired; refresh it".into(),
-                }),
-                TokenError::Invalid => unauthorized("the access token is not valid"),
-            })?;
-            let id = claims
-                .user_id()
-                .ok_or_else(|| unauthorized("the access token is not valid"))?;
-            let found = muhan_db::with_conn(&state.pool, move |c| principal(c, id)).await?;
-            match found {
-                Some(actor) if actor.status != UserStatus::Suspended => Ok(AuthUser(actor)),
-                _ => Err(unauthorized("this account cannot be used")),
-            }
+            let actor = signed_in(state, token).await?;
+            actor.require_active()?;
+            Ok(AuthUser(actor))
         })
     }
 }
 
 /// For public reads: the caller when a bearer token is sent (it must then be valid), else
-/// nobody.
+/// nobody. An account that is not active yet reads as anonymous.
 pub struct MaybeAuthUser(pub Option<AuthUser>);
 
 impl MaybeAuthUser {
@@ -94,12 +124,16 @@ impl FromRequest for MaybeAuthUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        if req.headers().contains_key(header::AUTHORIZATION) {
-            let inner = AuthUser::from_request(req, payload);
-            Box::pin(async move { inner.await.map(|u| MaybeAuthUser(Some(u))) })
-        } else {
-            Box::pin(async { Ok(MaybeAuthUser(None)) })
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return Box::pin(async { Ok(MaybeAuthUser(None)) });
         }
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let actor = signed_in(state, token).await?;
+            let active = actor.require_active().is_ok();
+            Ok(MaybeAuthUser(active.then_some(AuthUser(actor))))
+        })
     }
 }

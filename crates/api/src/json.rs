@@ -9,7 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
-use muhan_core::{DomainError, FieldError};
+use muhan_core::{text, DomainError, FieldError};
 use serde::de::DeserializeOwned;
 
 /// Default body limit when no `AppState` is registered (unit tests of single handlers).
@@ -93,14 +93,60 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
 /// Deserializes `body`, reporting where it went wrong.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(problem_of)
+    from_value(parse_value(body)?)
 }
 
-/// Deserializes an already parsed JSON value (when the raw value is needed too, e.g. to
-/// fingerprint an idempotent request), with the same field reporting as `parse`.
+/// Parses `body` as any JSON value whose strings all meet the input text rule.
+pub fn parse_value(body: &[u8]) -> Result<serde_json::Value, DomainError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| DomainError::Validation {
+            code: "validation_failed",
+            errors: vec![FieldError::new("body", format!("not valid JSON: {e}"))],
+        })?;
+    check_strings(&value, &mut String::new())?;
+    Ok(value)
+}
+
+/// Deserializes a JSON value from `parse_value` (or a `Json<Value>` body, which comes from it)
+/// when the raw value is needed too, e.g. to fingerprint an idempotent request, with the same
+/// field reporting as `parse`.
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, DomainError> {
     serde_path_to_error::deserialize(value).map_err(problem_of)
+}
+
+/// The text rule (`muhan_core::text::check_input`) on every string and key, naming the path.
+fn check_strings(value: &serde_json::Value, path: &mut String) -> Result<(), DomainError> {
+    use serde_json::Value;
+    let here = |path: &str| {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        Value::String(s) => text::check_input(s).map_err(|e| DomainError::invalid(here(path), e.0)),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let result = check_strings(item, path);
+            path.truncate(len);
+            result
+        }),
+        Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let result = text::check_input(key)
+                .map_err(|e| DomainError::invalid(here(path), e.0))
+                .and_then(|()| check_strings(item, path));
+            path.truncate(len);
+            result
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn problem_of(err: serde_path_to_error::Error<serde_json::Error>) -> DomainError {
@@ -190,6 +236,19 @@ mod tests {
             field(r#"{"name":"a","inner":{"kind":1},"count":1}"#),
             "inner.kind"
         );
+    }
+
+    #[test]
+    fn strings_meet_the_text_rule() {
+        assert_eq!(
+            field(r#"{"name":"a\u0000","inner":{"kind":"x"},"count":1}"#),
+            "name"
+        );
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"kind":"\u202e"},"count":1}"#),
+            "inner.kind"
+        );
+        assert!(parse_value(br#"{"lines":[{"note":"ok\n"},{"note":"\u0001"}]}"#).is_err());
     }
 
     #[test]

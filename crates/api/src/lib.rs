@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod auth_user;
+pub mod edge;
 pub mod error;
 pub mod json;
+pub mod known_routes;
 pub mod openapi;
 pub mod pagination;
 pub mod request_id;

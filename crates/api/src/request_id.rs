@@ -51,7 +51,7 @@ impl RootSpanBuilder for MuhanRootSpan {
             .unwrap_or_default();
         let route = request
             .match_pattern()
-            .unwrap_or_else(|| "UNMATCHED".into());
+            .unwrap_or_else(|| "unmatched".into());
         let client_ip = request
             .connection_info()
             .realip_remote_addr()

@@ -243,3 +243,34 @@ pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Actor>> {
     })
     .transpose()
 }
+
+/// Brings stored addresses into the form `Email::parse` gives (NFKC, lower case), so that
+/// accounts made before addresses were normalised can still log in and stay unique. An
+/// address whose normal form another account already has is left as it is and reported:
+/// merging two accounts is for an administrator to decide. Returns (normalised, left).
+pub fn normalize_stored_emails(conn: &mut DbConn) -> DomainResult<(usize, Vec<String>)> {
+    let stored: Vec<(i64, String)> = users::table
+        .select((users::id, users::email))
+        .order(users::id.asc())
+        .load(conn)?;
+    let mut normalised = 0;
+    let mut left = Vec::new();
+    for (id, email) in stored {
+        let Ok(parsed) = Email::parse(&email) else {
+            left.push(email);
+            continue;
+        };
+        if parsed.as_str() == email {
+            continue;
+        }
+        if find_row_by_email(conn, &parsed)?.is_some() {
+            left.push(email);
+            continue;
+        }
+        diesel::update(users::table.find(id))
+            .set(users::email.eq(parsed.as_str()))
+            .execute(conn)?;
+        normalised += 1;
+    }
+    Ok((normalised, left))
+}

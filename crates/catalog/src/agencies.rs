@@ -4,8 +4,8 @@ use crate::districts;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::{
-    amount_won, bounded_text, clock, in_range, stored, Actor, AgencyKind, DomainError,
-    DomainResult, FieldErrors,
+    amount_won, clock, in_range, stored, text, Actor, AgencyKind, DomainError, DomainResult,
+    FieldErrors,
 };
 use muhan_db::schema::{agencies as a, purchase_plans as pp};
 use muhan_db::DbConn;
@@ -108,7 +108,7 @@ fn check_parent(conn: &mut DbConn, id: Option<i64>, parent_id: i64) -> DomainRes
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &AgencyInput) -> DomainResult<Agency> {
     actor.require_admin()?;
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", bounded_text(&input.name, 1, 200));
+    let name = errors.check("name", text::line(&input.name, 1, 200));
     let kind = errors.check("kind", input.kind.parse::<AgencyKind>());
     errors.finish("validation_failed")?;
     let (Some(name), Some(kind)) = (name, kind) else {
@@ -147,7 +147,7 @@ pub fn update(
     let name = patch
         .name
         .as_deref()
-        .and_then(|v| errors.check("name", bounded_text(v, 1, 200)));
+        .and_then(|v| errors.check("name", text::line(v, 1, 200)));
     let kind = patch
         .kind
         .as_deref()

@@ -2,7 +2,7 @@
 //! segment → family → class → commodity, kept as a tree.
 
 use diesel::prelude::*;
-use muhan_core::{bounded_text, DomainError, DomainResult, FieldErrors};
+use muhan_core::{text, DomainError, DomainResult, FieldErrors};
 use muhan_db::schema::categories;
 use muhan_db::DbConn;
 use serde::{Deserialize, Serialize};
@@ -124,8 +124,8 @@ pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<Categ
             "must be an 8-digit classification code such as 50201700",
         );
     }
-    let name = errors.check("name", bounded_text(&req.name, 1, 100));
-    let name_en = errors.check("name_en", bounded_text(&req.name_en, 1, 200));
+    let name = errors.check("name", text::line(&req.name, 1, 100));
+    let name_en = errors.check("name_en", text::line(&req.name_en, 1, 200));
     errors.finish("validation_failed")?;
     let (Some(name), Some(name_en)) = (name, name_en) else {
         return Err(DomainError::internal("unreachable: checked fields"));

@@ -117,25 +117,25 @@ const MAX_EMPLOYEES: i64 = 1_000_000;
 
 /// The rules of each enterprise field, shared by signup and editing.
 mod rules {
-    use muhan_core::{bounded_text, values, ParseError};
+    use muhan_core::{text, values, ParseError};
 
     pub fn name(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 1, 100)
+        text::line(v, 1, 100)
     }
     pub fn district(v: &str) -> Result<String, ParseError> {
         values::district_code(v)
     }
     pub fn representative(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 1, 50)
+        text::line(v, 1, 50)
     }
     pub fn phone(v: &str) -> Result<String, ParseError> {
         values::phone(v)
     }
     pub fn address(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 1, 200)
+        text::line(v, 1, 200)
     }
     pub fn description(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 0, 2000)
+        text::free(v, 0, 2000)
     }
 }
 
@@ -400,9 +400,6 @@ pub fn update(
         .kind
         .as_deref()
         .and_then(|v| errors.check("kind", v.parse::<EnterpriseKind>()));
-    if kind.is_some() && !actor.is_admin() {
-        errors.push("kind", "only an admin may change the enterprise kind");
-    }
     let district = patch
         .district
         .as_deref()
@@ -427,6 +424,7 @@ pub fn update(
     let vulnerable = patch.vulnerable_employees.or(current.vulnerable_employees);
     check_headcount(&mut errors, "", employees, vulnerable);
     errors.finish("validation_failed")?;
+    require_admin_for_certified_fields(actor, &current, name.as_deref(), kind)?;
     if let Some(d) = &district {
         districts::require(conn, "district", d)?;
     }
@@ -454,6 +452,31 @@ pub fn update(
         crate::products::refresh_search_columns_of_enterprise(conn, id)?;
     }
     load(conn, id)
+}
+
+/// The certification kind, and the name under which an enterprise was verified, are the
+/// co-op's to change: another enterprise's user could otherwise take a verified name (403).
+fn require_admin_for_certified_fields(
+    actor: &Actor,
+    current: &Enterprise,
+    name: Option<&str>,
+    kind: Option<EnterpriseKind>,
+) -> DomainResult<()> {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    if kind.is_some_and(|k| k != current.kind) {
+        return Err(DomainError::forbidden(
+            "only an admin may change the enterprise kind",
+        ));
+    }
+    let renamed = name.is_some_and(|n| n != current.name);
+    if renamed && current.status == EnterpriseStatus::Verified {
+        return Err(DomainError::forbidden(
+            "only an admin may rename a verified enterprise",
+        ));
+    }
+    Ok(())
 }
 
 fn set_status(

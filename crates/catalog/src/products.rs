@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::search_text::{chosung, grams, normalize};
 use muhan_core::{
-    bounded_text, clock, stored, Actor, DomainError, DomainResult, EnterpriseKind,
-    EnterpriseStatus, FieldErrors, ProductStatus,
+    clock, stored, Actor, DomainError, DomainResult, EnterpriseKind, EnterpriseStatus, FieldErrors,
+    ProductStatus,
 };
 use muhan_db::schema::{enterprises as e, products as p};
 use muhan_db::DbConn;
@@ -161,16 +161,16 @@ struct ParsedProduct {
 /// The rules of each product field, shared by creation and editing.
 mod rules {
     use super::MAX_QUANTITY;
-    use muhan_core::{bounded_text, in_range, price_won, ParseError};
+    use muhan_core::{in_range, price_won, text, ParseError};
 
     pub fn name(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 1, 200)
+        text::line(v, 1, 200)
     }
     pub fn description(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 0, 5000)
+        text::free(v, 0, 5000)
     }
     pub fn unit(v: &str) -> Result<String, ParseError> {
-        bounded_text(v, 1, 20)
+        text::line(v, 1, 20)
     }
     pub fn price(v: i64) -> Result<i64, ParseError> {
         price_won(v)
@@ -334,7 +334,7 @@ pub struct ProductPatch {
 }
 
 /// Edits a product (owner only). `expected_version` comes from `If-Match`. Changing what the
-/// co-op reviewed (name, description, price, category) of an approved product sends it back
+/// co-op reviewed (name, description, unit, price, category) of an approved product sends it back
 /// to review; editing a rejected product resubmits it.
 pub fn update(
     conn: &mut DbConn,
@@ -381,6 +381,7 @@ pub fn update(
     }
     let reviewed_changed = name.as_ref().is_some_and(|v| *v != row.name)
         || description.as_ref().is_some_and(|v| *v != row.description)
+        || unit.as_ref().is_some_and(|v| *v != row.unit)
         || price.is_some_and(|v| v != row.price_won)
         || patch.category_id.is_some_and(|v| v != row.category_id);
     let new_status = match status {
@@ -499,8 +500,8 @@ pub fn reject(
     req: &RejectRequest,
 ) -> DomainResult<Product> {
     actor.require_admin()?;
-    let reason =
-        bounded_text(&req.reason, 1, 500).map_err(|e| DomainError::invalid("reason", e.0))?;
+    let reason = muhan_core::text::free(&req.reason, 1, 500)
+        .map_err(|e| DomainError::invalid("reason", e.0))?;
     let (row, _) = load(conn, id)?;
     let status: ProductStatus = stored(&row.status)?;
     if !matches!(

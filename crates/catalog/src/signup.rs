@@ -4,9 +4,7 @@
 use crate::agencies;
 use crate::enterprises::{self, Enterprise, EnterpriseInput, NewEnterprise};
 use muhan_auth::users::{self, NewUser, User};
-use muhan_core::{
-    bounded_text, DomainError, DomainResult, Email, FieldErrors, Password, Role, UserStatus,
-};
+use muhan_core::{text, DomainError, DomainResult, Email, FieldErrors, Password, Role, UserStatus};
 use muhan_db::DbConn;
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +53,7 @@ fn parse_account(
 ) -> Option<Account> {
     let email = errors.check("email", Email::parse(email));
     let password = errors.check("password", Password::parse(password));
-    let display_name = errors.check("display_name", bounded_text(display_name, 1, 100));
+    let display_name = errors.check("display_name", text::line(display_name, 1, 100));
     Some(Account {
         email: email?,
         password: password?,

@@ -5,11 +5,12 @@
 
 pub mod error;
 pub mod roles;
+pub mod text;
 pub mod values;
 
 pub use error::{DomainError, DomainResult, FieldError, FieldErrors};
 pub use roles::{stored, Role, UserStatus};
-pub use values::{amount_won, bounded_text, in_range, phone, price_won, ParseError, Won};
+pub use values::{amount_won, in_range, phone, price_won, ParseError, Won};
 pub use values::{Email, Password};
 
 pub mod clock {

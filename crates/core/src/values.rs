@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::fmt;
+use unicode_security::{GeneralSecurityProfile, RestrictionLevel, RestrictionLevelDetection};
 
 /// Why a raw value could not be parsed; shown to clients as a field message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,9 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, ParseError> {
     Err(ParseError(msg.into()))
 }
 
-/// An e-mail address, trimmed and lower-cased: addresses are unique case-insensitively.
+/// An e-mail address in the one form it is compared in: Unicode NFKC (composed, fullwidth
+/// folded), lower case, trimmed. Addresses with control, invisible or bidi characters, or
+/// mixing scripts in a way that makes lookalikes (Latin `a` with Cyrillic `а`), are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Email(String);
 
@@ -27,11 +30,12 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let s = raw.trim().to_lowercase();
+        crate::text::check_input(raw)?;
+        let s = crate::text::identity_fold(raw);
         if s.is_empty() {
             return fail("must not be empty");
         }
-        if s.len() > Self::MAX_LEN {
+        if s.chars().count() > Self::MAX_LEN {
             return fail(format!("must be at most {} characters", Self::MAX_LEN));
         }
         let Some((local, domain)) = s.split_once('@') else {
@@ -45,12 +49,20 @@ impl Email {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
-            && local.len() <= 64
-            && !local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '@');
+            && local.chars().count() <= 64
+            && local.chars().all(|c| {
+                c.is_ascii_graphic() && c != '@' || !c.is_ascii() && c.identifier_allowed()
+            });
         if !domain_ok || !local_ok {
             return fail("must be an e-mail address like name@example.org");
+        }
+        if !(domain
+            .chars()
+            .all(|c| c.is_ascii() || c.identifier_allowed())
+            && local.check_restriction_level(RestrictionLevel::HighlyRestrictive)
+            && domain.check_restriction_level(RestrictionLevel::HighlyRestrictive))
+        {
+            return fail("must not mix scripts or use lookalike characters");
         }
         Ok(Self(s))
     }
@@ -100,27 +112,6 @@ impl fmt::Debug for Password {
     }
 }
 
-/// A short human text (names, titles): trimmed, between `min` and `max` characters, no
-/// control characters.
-pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, ParseError> {
-    let s = raw.trim();
-    let n = s.chars().count();
-    if n < min {
-        return if min == 1 {
-            fail("must not be empty")
-        } else {
-            fail(format!("must be at least {min} characters"))
-        };
-    }
-    if n > max {
-        return fail(format!("must be at most {max} characters"));
-    }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return fail("must not contain control characters");
-    }
-    Ok(s.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,9 +130,27 @@ mod tests {
             "kim@example",
             "a b@x.kr",
             "k@x..kr",
+            "kim\u{202E}rk.@x.kr",
+            "k\u{200B}im@x.kr",
+            "k\0im@x.kr",
+            "p\u{0430}ypal@x.kr", // Cyrillic а among Latin letters
+            "kim@ex\u{0430}mple.kr",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn email_identity_is_one_form() {
+        let composed = Email::parse("caf\u{00E9}@x.kr");
+        assert!(composed.is_ok());
+        assert_eq!(Email::parse("cafe\u{0301}@x.kr"), composed);
+        assert_eq!(Email::parse("CAF\u{00C9}@X.KR"), composed);
+        assert_eq!(
+            Email::parse("ｋｉｍ@ｘ.ｋｒ").map(Email::into_inner),
+            Ok("kim@x.kr".to_owned())
+        );
+        assert!(Email::parse("김철수@무한.한국").is_ok());
     }
 
     #[test]
@@ -153,13 +162,6 @@ mod tests {
             format!("{:?}", Password::parse("0123456789")),
             "Ok(Password(***))"
         );
-    }
-
-    #[test]
-    fn bounded_text_counts_characters_not_bytes() {
-        assert_eq!(bounded_text(" 무한상사 ", 1, 4).as_deref(), Ok("무한상사"));
-        assert!(bounded_text("무한상사", 1, 3).is_err());
-        assert!(bounded_text("   ", 1, 3).is_err());
     }
 }
 

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use muhan_catalog::districts;
 use muhan_core::{
-    bounded_text, clock, in_range, stored, Actor, DomainError, DomainResult, EnterpriseKind,
+    clock, in_range, stored, text, Actor, DomainError, DomainResult, EnterpriseKind,
     EnterpriseStatus, FieldErrors, ProductStatus, Role,
 };
 use muhan_db::schema::{fulfillments as f, order_lines as l, orders as o, purchase_totals as pt};
@@ -83,7 +83,7 @@ impl OrderRequest {
         }
         let address = errors.check(
             "delivery.address",
-            bounded_text(&self.delivery.address, 1, 200),
+            text::line(&self.delivery.address, 1, 200),
         );
         let district = errors.check(
             "delivery.district",
@@ -102,7 +102,7 @@ impl OrderRequest {
                 }
             };
         let note = match &self.note {
-            Some(n) => errors.check("note", bounded_text(n, 0, 1000)),
+            Some(n) => errors.check("note", text::free(n, 0, 1000)),
             None => None,
         };
         errors.finish("validation_failed")?;

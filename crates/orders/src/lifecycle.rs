@@ -12,7 +12,7 @@ use crate::view::{self, Fulfillment};
 use crate::OrderSettings;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use muhan_core::{bounded_text, clock, stored, text_enum, Actor, DomainError, DomainResult, Role};
+use muhan_core::{clock, stored, text, text_enum, Actor, DomainError, DomainResult, Role};
 use muhan_db::schema::{fulfillments as f, order_events as ev, order_lines, orders as o};
 use muhan_db::DbConn;
 use serde::Deserialize;
@@ -300,11 +300,11 @@ pub fn act(
     let to = next(from, action).ok_or_else(|| invalid_transition(from, action))?;
     let note = match (action, note) {
         (Action::Reject, note) => Some(
-            bounded_text(note.unwrap_or(""), 1, 500)
+            text::free(note.unwrap_or(""), 1, 500)
                 .map_err(|e| DomainError::invalid("reason", e.0))?,
         ),
         (_, Some(n)) => {
-            Some(bounded_text(n, 0, 1000).map_err(|e| DomainError::invalid("note", e.0))?)
+            Some(text::free(n, 0, 1000).map_err(|e| DomainError::invalid("note", e.0))?)
         }
         (_, None) => None,
     };

@@ -41,17 +41,28 @@ pub fn orders(
         .limit(limit + 1)
         .into_boxed();
     match actor.role {
-        Role::Admin => {}
-        Role::Buyer => query = query.filter(o::agency_id.eq(actor.agency_id.unwrap_or(-1))),
-        Role::Enterprise => {
-            let mine = f::table
-                .filter(f::enterprise_id.eq(actor.enterprise_id.unwrap_or(-1)))
-                .select(f::order_id);
-            query = query.filter(o::id.eq_any(mine));
+        Role::Admin | Role::Buyer => {
+            if actor.role == Role::Buyer {
+                query = query.filter(o::agency_id.eq(actor.agency_id.unwrap_or(-1)));
+            }
+            if let Some(status) = params.status {
+                query = query.filter(o::status.eq(status.as_str()));
+            }
         }
-    }
-    if let Some(status) = params.status {
-        query = query.filter(o::status.eq(status.as_str()));
+        Role::Enterprise => {
+            // An enterprise has one fulfillment per order, and sees the order's status as that
+            // fulfillment's (see `view::orders_for`): the filter applies to that view.
+            let mine = f::table.filter(f::enterprise_id.eq(actor.enterprise_id.unwrap_or(-1)));
+            query = match params.status {
+                Some(status) => query.filter(
+                    o::id.eq_any(
+                        mine.filter(f::status.eq(status.as_str()))
+                            .select(f::order_id),
+                    ),
+                ),
+                None => query.filter(o::id.eq_any(mine.select(f::order_id))),
+            };
+        }
     }
     if let Some(from) = params.from {
         query = query.filter(o::created_at.ge(from.and_time(NaiveTime::MIN)));

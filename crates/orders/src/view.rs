@@ -2,7 +2,7 @@
 //! their agency's orders, enterprise users only orders with their fulfillment and only that
 //! fulfillment inside, admins everything; anyone else gets 404.
 
-use crate::lifecycle::FulfillmentStatus;
+use crate::lifecycle::{order_status, FulfillmentStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use muhan_core::{stored, Actor, DomainError, DomainResult, Role};
@@ -164,7 +164,8 @@ pub struct Order {
     pub buyer_id: i64,
     /// `catalog` (direct purchase) or `rfq` (awarded quotes).
     pub contract_type: String,
-    /// Derived from the fulfillments: the least advanced live one.
+    /// Derived from the fulfillments: the least advanced live one (for an enterprise user,
+    /// from its own fulfillment only).
     pub status: FulfillmentStatus,
     /// Sum of the visible fulfillments' subtotals.
     pub total_won: i64,
@@ -222,17 +223,34 @@ pub(crate) fn orders_for(
     }
     let rows_f: Vec<FulfillmentRow> = query.load(conn)?;
     let all = with_lines(conn, rows_f)?;
+    let own_enterprise = match actor.role {
+        Role::Enterprise => Some(actor.enterprise_id.unwrap_or(-1)),
+        _ => None,
+    };
     rows.into_iter()
         .map(|r| {
             let fulfillments: Vec<Fulfillment> =
                 all.iter().filter(|x| x.order_id == r.id).cloned().collect();
+            let mut warnings: Vec<Warning> =
+                serde_json::from_str(&r.warnings).map_err(DomainError::internal)?;
+            // An enterprise sees the order through its own part: its fulfillment, the warnings
+            // about itself, and a status derived from that part alone.
+            let status = match own_enterprise {
+                Some(own) => {
+                    warnings.retain(|w| w.enterprise_id == own);
+                    let statuses: Vec<FulfillmentStatus> =
+                        fulfillments.iter().map(|x| x.status).collect();
+                    order_status(&statuses)
+                }
+                None => stored(&r.status)?,
+            };
             Ok(Order {
                 id: r.id,
                 order_no: r.order_no,
                 agency_id: r.agency_id,
                 buyer_id: r.buyer_id,
                 contract_type: r.contract_type,
-                status: stored(&r.status)?,
+                status,
                 total_won: fulfillments.iter().map(|x| x.subtotal_won).sum(),
                 delivery: Delivery {
                     address: r.delivery_address,
@@ -242,7 +260,7 @@ pub(crate) fn orders_for(
                 note: r.note,
                 created_at: r.created_at,
                 fulfillments,
-                warnings: serde_json::from_str(&r.warnings).map_err(DomainError::internal)?,
+                warnings,
             })
         })
         .collect()

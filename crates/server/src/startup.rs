@@ -36,6 +36,16 @@ pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
     for name in &applied {
         tracing::info!(migration = %name, "applied migration");
     }
+    let (normalised, left) = write_tx(&mut conn, users::normalize_stored_emails)?;
+    if normalised > 0 {
+        tracing::info!(
+            normalised,
+            "stored e-mail addresses brought into normal form"
+        );
+    }
+    for email in left {
+        tracing::warn!(%email, "e-mail address not in normal form: another account has that form, or it is invalid; an administrator must resolve it");
+    }
     tracing::info!(database = %url.redacted(), "database ready");
     Ok(pool)
 }
@@ -75,7 +85,7 @@ fn order_settings(config: &Config) -> anyhow::Result<OrderSettings> {
 fn metrics() -> anyhow::Result<PrometheusMetrics> {
     PrometheusMetricsBuilder::new("muhan")
         .endpoint("/metrics")
-        .mask_unmatched_patterns("UNMATCHED")
+        .mask_unmatched_patterns("unmatched")
         .build()
         .map_err(|e| anyhow!("metrics: {e}"))
 }

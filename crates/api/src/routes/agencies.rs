@@ -30,13 +30,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Agencies in id order.
-#[utoipa::path(operation_id = "agencies_list", get, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])), params(PageParams),
-    responses((status = 200, body = Page<Agency>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+/// The agency directory (public: buyers find theirs at signup), in id order.
+#[utoipa::path(operation_id = "agencies_list", get, path = "/api/v1/agencies", tag = "agencies", params(PageParams),
+    responses((status = 200, body = Page<Agency>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies")]
 pub async fn list(
     state: web::Data<AppState>,
-    _user: AuthUser,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (after, limit) = (page.after_id()?, page.limit()?);
@@ -45,14 +44,11 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |a| a.id)))
 }
 
-#[utoipa::path(operation_id = "agencies_get", get, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+/// One agency of the directory (public).
+#[utoipa::path(operation_id = "agencies_get", get, path = "/api/v1/agencies/{id}", tag = "agencies", params(("id" = i64, Path)),
     responses((status = 200, body = Agency), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{id}")]
-pub async fn get(
-    state: web::Data<AppState>,
-    _user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let found = muhan_db::with_conn(&state.pool, move |c| agencies::get(c, id)).await?;
     Ok(HttpResponse::Ok().json(found))

@@ -1,6 +1,6 @@
 //! Login, token refresh, logout and the caller's own account.
 
-use crate::auth_user::AuthUser;
+use crate::auth_user::SignedInUser;
 use crate::error::{ApiError, Problem};
 use crate::json::Json;
 use crate::state::AppState;
@@ -102,7 +102,10 @@ pub async fn logout(
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn me(
+    state: web::Data<AppState>,
+    SignedInUser(user): SignedInUser,
+) -> Result<HttpResponse, ApiError> {
     let me = muhan_db::with_conn(&state.pool, move |c| users::get(c, user.user_id)).await?;
     Ok(HttpResponse::Ok().json(me))
 }
