@@ -1,6 +1,6 @@
 //! Agencies and their purchase plans.
 
-use crate::auth_user::AuthUser;
+use crate::auth_user::{AuthUser, MaybeAuthUser};
 use crate::error::{ApiError, Problem};
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
@@ -36,6 +36,7 @@ pub async fn create(
 #[get("/agencies")]
 pub async fn list(
     state: web::Data<AppState>,
+    _caller: MaybeAuthUser,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (after, limit) = (page.after_id()?, page.limit()?);
@@ -48,7 +49,11 @@ pub async fn list(
 #[utoipa::path(operation_id = "agencies_get", get, path = "/api/v1/agencies/{id}", tag = "agencies", params(("id" = i64, Path)),
     responses((status = 200, body = Agency), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{id}")]
-pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: MaybeAuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let found = muhan_db::with_conn(&state.pool, move |c| agencies::get(c, id)).await?;
     Ok(HttpResponse::Ok().json(found))
