@@ -3,7 +3,7 @@
 use crate::edge;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::known_routes::KnownRoutes;
-use crate::openapi::ApiDoc;
+use crate::openapi::{self, ApiDoc};
 use crate::request_id::{self, MuhanRootSpan};
 use crate::routes;
 use crate::state::AppState;
@@ -16,6 +16,7 @@ use actix_web_prom::PrometheusMetrics;
 use muhan_core::{DomainError, FieldError};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// Builds the application for one worker. `metrics` is shared by all workers.
@@ -31,10 +32,14 @@ pub fn build_app(
         InitError = (),
     >,
 > {
-    let doc = ApiDoc::openapi();
+    let (app, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    openapi::complete(&mut doc);
     let known = KnownRoutes::from_openapi(&doc);
-    App::new()
-        .app_data(web::Data::new(state))
+    app.app_data(web::Data::new(state))
         .app_data(
             web::PathConfig::default().error_handler(|_, _| {
                 ApiError::from(DomainError::NotFound("resource".into())).into()
@@ -47,7 +52,6 @@ pub fn build_app(
             })
             .into()
         }))
-        .configure(routes::configure)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc))
         .service(web::resource("/docs").get(|| async {
             HttpResponse::PermanentRedirect()

@@ -9,6 +9,7 @@ pub mod json;
 pub mod known_routes;
 pub mod openapi;
 pub mod pagination;
+pub mod problems;
 pub mod request_id;
 pub mod routes;
 pub mod state;

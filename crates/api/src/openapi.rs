@@ -1,10 +1,10 @@
-//! The OpenAPI document, generated from the handlers' `#[utoipa::path]` annotations.
+//! The OpenAPI document: the frame here (info, tags, shared components), the operations from
+//! the route table (`routes::configure`), which registers each endpoint once for both.
 
-use crate::routes::{
-    admin_users, agencies, auth, enterprises, ops, orders, products, reference, signup,
-};
+use crate::{problems, routes};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,58 +14,9 @@ use utoipa::{Modify, OpenApi};
                        products, public buyers order and inspect, the co-op settles.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    paths(
-        ops::health,
-        ops::ready,
-        auth::login,
-        auth::refresh,
-        auth::logout,
-        auth::me,
-        admin_users::list,
-        admin_users::approve,
-        admin_users::suspend,
-        signup::enterprise,
-        signup::buyer,
-        reference::list_districts,
-        reference::category_tree,
-        reference::create_category,
-        enterprises::list,
-        enterprises::get,
-        enterprises::update,
-        enterprises::verify,
-        enterprises::suspend,
-        agencies::create,
-        agencies::list,
-        agencies::get,
-        agencies::update,
-        agencies::put_plan,
-        agencies::plans,
-        products::list,
-        products::create,
-        products::get,
-        products::update,
-        products::set_stock,
-        products::archive,
-        products::approve,
-        products::reject,
-        orders::place,
-        orders::list,
-        orders::get,
-        orders::events,
-        orders::cancel,
-        orders::accept,
-        orders::reject,
-        orders::ship,
-        orders::deliver,
-        orders::inspect,
-        orders::claim_payment,
-        orders::mark_paid,
-        orders::settle,
-        orders::list_fulfillments,
-        orders::settlements,
-    ),
     // Enums used only as query parameters are not collected automatically.
     components(schemas(
+        crate::error::Problem,
         muhan_catalog::catalog::Sort,
         muhan_core::EnterpriseKind,
         muhan_core::EnterpriseStatus,
@@ -76,7 +27,7 @@ use utoipa::{Modify, OpenApi};
         muhan_orders::lifecycle::FulfillmentStatus,
         muhan_orders::queries::Overdue,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "ops", description = "Liveness and readiness"),
         (name = "auth", description = "Login, tokens and the caller's account"),
@@ -107,10 +58,52 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The shared problem responses, and on every operation the ones its kind can answer.
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (_, name, response) in problems::all() {
+            components.responses.insert(name.to_owned(), response);
+        }
+    }
+}
+
+/// Adds the problem responses common to each kind of operation (`problems::add_common`).
+pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let uses_database = path != "/health";
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            problems::add_common(operation, uses_database);
+        }
+    }
+}
+
+/// The whole document: the frame with every operation of the route table.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    complete(&mut doc);
+    doc
+}
+
 /// The document as pretty JSON with a trailing newline (what `muhan openapi` prints and
 /// `openapi/openapi.json` holds).
 pub fn to_pretty_json() -> Result<String, serde_json::Error> {
-    let mut json = serde_json::to_string_pretty(&ApiDoc::openapi())?;
+    let mut json = serde_json::to_string_pretty(&document())?;
     json.push('\n');
     Ok(json)
 }

@@ -1,8 +1,9 @@
 //! Admin: list users, approve and suspend them.
 
 use crate::auth_user::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::pagination::{Page, PageParams};
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use muhan_auth::{users, User, UserFilter};
@@ -19,13 +20,11 @@ pub struct UserListParams {
 }
 
 /// Users in id order, optionally by status and role (admin).
-#[utoipa::path(operation_id = "admin_users_list", get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_list", tag = "admin", security(("bearer" = [])),
     params(UserListParams),
     responses(
         (status = 200, body = Page<User>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden)))]
 #[get("/admin/users")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -49,13 +48,12 @@ pub async fn list(
 }
 
 /// Approve a pending user (or re-activate a suspended one).
-#[utoipa::path(operation_id = "admin_users_approve", post, path = "/api/v1/admin/users/{id}/approve", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_approve", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, body = User),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound)))]
 #[post("/admin/users/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -70,14 +68,13 @@ pub async fn approve(
 }
 
 /// Suspend a user: their tokens stop working at once and their refresh tokens are revoked.
-#[utoipa::path(operation_id = "admin_users_suspend", post, path = "/api/v1/admin/users/{id}/suspend", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(operation_id = "admin_users_suspend", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 200, body = User),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "suspending yourself"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
 #[post("/admin/users/{id}/suspend")]
 pub async fn suspend(
     state: web::Data<AppState>,

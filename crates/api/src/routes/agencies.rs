@@ -1,9 +1,10 @@
 //! Agencies and their purchase plans.
 
 use crate::auth_user::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
 use crate::pagination::{Page, PageParams};
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use muhan_catalog::agencies::{
@@ -13,9 +14,9 @@ use muhan_db::write_tx;
 use serde::Serialize;
 
 /// Create an agency (admin).
-#[utoipa::path(operation_id = "agencies_create", post, path = "/api/v1/agencies", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_create", tag = "agencies", security(("bearer" = [])),
     request_body = AgencyInput,
-    responses((status = 201, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = Agency), (status = 403, response = problems::Forbidden), (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/agencies")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -31,8 +32,8 @@ pub async fn create(
 }
 
 /// The agency directory (public: buyers find theirs at signup), in id order.
-#[utoipa::path(operation_id = "agencies_list", get, path = "/api/v1/agencies", tag = "agencies", params(PageParams),
-    responses((status = 200, body = Page<Agency>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "agencies_list", tag = "agencies", security((), ("bearer" = [])), params(PageParams),
+    responses((status = 200, body = Page<Agency>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/agencies")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -46,8 +47,8 @@ pub async fn list(
 }
 
 /// One agency of the directory (public).
-#[utoipa::path(operation_id = "agencies_get", get, path = "/api/v1/agencies/{id}", tag = "agencies", params(("id" = i64, Path)),
-    responses((status = 200, body = Agency), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "agencies_get", tag = "agencies", security((), ("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Agency), (status = 404, response = problems::NotFound)))]
 #[get("/agencies/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -60,9 +61,9 @@ pub async fn get(
 }
 
 /// Edit an agency (admin).
-#[utoipa::path(operation_id = "agencies_update", patch, path = "/api/v1/agencies/{id}", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(operation_id = "agencies_update", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = AgencyPatch,
-    responses((status = 200, body = Agency), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Agency), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
 #[patch("/agencies/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -79,9 +80,9 @@ pub async fn update(
 }
 
 /// Set the purchase plan of a year (admin or the agency's buyers).
-#[utoipa::path(operation_id = "agencies_put_plan", put, path = "/api/v1/agencies/{id}/purchase-plans/{year}", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_put_plan", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path), ("year" = i64, Path)), request_body = PurchasePlanInput,
-    responses((status = 200, body = PurchasePlan), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PurchasePlan), (status = 403, response = problems::Forbidden), (status = 422, response = problems::UnprocessableEntity)))]
 #[put("/agencies/{id}/purchase-plans/{year}")]
 pub async fn put_plan(
     state: web::Data<AppState>,
@@ -103,9 +104,9 @@ pub struct PlanList {
 }
 
 /// The agency's purchase plans by year (admin or the agency's buyers).
-#[utoipa::path(operation_id = "agencies_plans", get, path = "/api/v1/agencies/{id}/purchase-plans", tag = "agencies", security(("bearer" = [])),
+#[utoipa::path(operation_id = "agencies_plans", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = PlanList), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PlanList), (status = 403, response = problems::Forbidden)))]
 #[get("/agencies/{id}/purchase-plans")]
 pub async fn plans(
     state: web::Data<AppState>,

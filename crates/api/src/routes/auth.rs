@@ -1,8 +1,9 @@
 //! Login, token refresh, logout and the caller's own account.
 
 use crate::auth_user::SignedInUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use muhan_auth::{users, Session, User};
@@ -37,14 +38,12 @@ fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
 ///
 /// Unknown e-mail and wrong password get the same 401. Repeated failures for one e-mail or
 /// one client address are answered 429 with `Retry-After`.
-#[utoipa::path(operation_id = "auth_login", post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(operation_id = "auth_login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = Session),
-        (status = 401, body = Problem, content_type = "application/problem+json", description = "`invalid_credentials`"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "`account_suspended`"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json", description = "`too_many_attempts`"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 422, response = problems::UnprocessableEntity),
+        (status = 429, response = problems::TooManyRequests)))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -63,11 +62,9 @@ pub async fn login(
 
 /// Rotate a refresh token: the presented token stops working and a new pair is returned.
 /// Presenting an already-rotated token revokes every token of that login.
-#[utoipa::path(operation_id = "auth_refresh", post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(operation_id = "auth_refresh", tag = "auth", request_body = RefreshRequest,
     responses(
-        (status = 200, body = Session),
-        (status = 401, body = Problem, content_type = "application/problem+json", description = "`unauthorized` or `token_expired`"),
-    ))]
+        (status = 200, body = Session)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
@@ -83,7 +80,7 @@ pub async fn refresh(
 }
 
 /// End the login the refresh token belongs to (every token of its family is revoked).
-#[utoipa::path(operation_id = "auth_logout", post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(operation_id = "auth_logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "logged out")))]
 #[post("/auth/logout")]
 pub async fn logout(
@@ -96,11 +93,9 @@ pub async fn logout(
 }
 
 /// The caller's own account: role, status and the enterprise or agency it acts for.
-#[utoipa::path(operation_id = "auth_me", get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(operation_id = "auth_me", tag = "auth", security(("bearer" = [])),
     responses(
-        (status = 200, body = User),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 200, body = User)))]
 #[get("/me")]
 pub async fn me(
     state: web::Data<AppState>,

@@ -1,17 +1,18 @@
 //! The enterprise directory and enterprise administration.
 
 use crate::auth_user::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
 use crate::pagination::{page_limit, Page};
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use muhan_catalog::enterprises::{self, DirectoryParams, Enterprise, EnterprisePatch};
 use muhan_db::write_tx;
 
 /// The directory: verified enterprises for everyone (admins: any status, `status=` filters).
-#[utoipa::path(operation_id = "enterprises_list", get, path = "/api/v1/enterprises", tag = "enterprises", params(DirectoryParams),
-    responses((status = 200, body = Page<Enterprise>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "enterprises_list", tag = "enterprises", security((), ("bearer" = [])), params(DirectoryParams),
+    responses((status = 200, body = Page<Enterprise>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/enterprises")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -29,9 +30,9 @@ pub async fn list(
 }
 
 /// One enterprise: verified ones for everyone, any status for its own users and admins.
-#[utoipa::path(operation_id = "enterprises_get", get, path = "/api/v1/enterprises/{id}", tag = "enterprises",
+#[utoipa::path(operation_id = "enterprises_get", tag = "enterprises", security((), ("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Enterprise), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Enterprise), (status = 404, response = problems::NotFound)))]
 #[get("/enterprises/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -48,14 +49,13 @@ pub async fn get(
 }
 
 /// Edit an enterprise (its own users or an admin; only admins change `kind`).
-#[utoipa::path(operation_id = "enterprises_update", patch, path = "/api/v1/enterprises/{id}", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_update", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = EnterprisePatch,
     responses(
         (status = 200, body = Enterprise),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[patch("/enterprises/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -72,9 +72,9 @@ pub async fn update(
 }
 
 /// Verify an enterprise (admin): its approved products join the catalog.
-#[utoipa::path(operation_id = "enterprises_verify", post, path = "/api/v1/enterprises/{id}/verify", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_verify", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Enterprise), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
 #[post("/enterprises/{id}/verify")]
 pub async fn verify(
     state: web::Data<AppState>,
@@ -90,9 +90,9 @@ pub async fn verify(
 }
 
 /// Suspend an enterprise (admin): its products leave the catalog and cannot be ordered.
-#[utoipa::path(operation_id = "enterprises_suspend", post, path = "/api/v1/enterprises/{id}/suspend", tag = "enterprises", security(("bearer" = [])),
+#[utoipa::path(operation_id = "enterprises_suspend", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Enterprise), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Enterprise), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
 #[post("/enterprises/{id}/suspend")]
 pub async fn suspend(
     state: web::Data<AppState>,

@@ -10,11 +10,15 @@ pub mod products;
 pub mod reference;
 pub mod signup;
 
-use actix_web::web;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// The route table: every endpoint is registered here once, and its route and OpenAPI
+/// operation both come from that registration (the handler's `#[get(...)]` and
+/// `#[utoipa::path(...)]`; the scope adds `/api/v1` to both).
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(ops::health).service(ops::ready).service(
-        web::scope("/api/v1")
+        scope::scope("/api/v1")
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)

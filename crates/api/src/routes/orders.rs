@@ -1,9 +1,10 @@
 //! Orders (direct catalog purchase), the fulfillment lifecycle and settlements.
 
 use crate::auth_user::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::{self, Json};
 use crate::pagination::{page_limit, Page, PageParams};
+use crate::problems;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -23,16 +24,15 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// Place an order over products of one or more enterprises (active buyers). Requires an
 /// `Idempotency-Key`: a retry with the same key and body gets the first answer again.
-#[utoipa::path(post, path = "/api/v1/orders", operation_id = "orders_place", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "orders_place", tag = "orders", security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "1–255 printable ASCII characters, unique per order attempt")),
     request_body = OrderRequest,
     responses(
         (status = 201, body = Order),
-        (status = 400, body = Problem, content_type = "application/problem+json", description = "`idempotency_key_required`"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`insufficient_stock`, `idempotency_key_in_use`"),
-        (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed`, `private_contract_limit_exceeded`, `idempotency_key_reused`"),
-    ))]
+        (status = 400, response = problems::BadRequest),
+        (status = 403, response = problems::Forbidden),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/orders")]
 pub async fn place(
     state: web::Data<AppState>,
@@ -64,9 +64,9 @@ pub async fn place(
 }
 
 /// Orders visible to the caller, newest first.
-#[utoipa::path(get, path = "/api/v1/orders", operation_id = "orders_list", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "orders_list", tag = "orders", security(("bearer" = [])),
     params(OrderListParams),
-    responses((status = 200, body = Page<Order>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<Order>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/orders")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -87,9 +87,9 @@ pub async fn list(
 }
 
 /// One order: the agency's buyers and admins see all of it, an enterprise only its own part.
-#[utoipa::path(get, path = "/api/v1/orders/{id}", operation_id = "orders_get", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "orders_get", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Order), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Order), (status = 404, response = problems::NotFound)))]
 #[get("/orders/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -107,9 +107,9 @@ pub struct EventList {
 }
 
 /// Every transition of the order, in order.
-#[utoipa::path(get, path = "/api/v1/orders/{id}/events", operation_id = "orders_events", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "orders_events", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = EventList), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = EventList), (status = 404, response = problems::NotFound)))]
 #[get("/orders/{id}/events")]
 pub async fn events(
     state: web::Data<AppState>,
@@ -122,14 +122,13 @@ pub async fn events(
 }
 
 /// Cancel what is still `placed` or `accepted` and restore its stock (buyer or admin).
-#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", operation_id = "orders_cancel", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "orders_cancel", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = Order),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
 #[post("/orders/{id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
@@ -165,18 +164,21 @@ async fn act(
 }
 
 macro_rules! action_endpoint {
-    ($name:ident, $route:literal, $api_path:literal, $op:literal, $action:expr, $doc:literal, $who:literal) => {
+    ($name:ident, $route:literal, $op:literal, $action:expr, $doc:literal, $who:literal) => {
         #[doc = $doc]
-        #[utoipa::path(post, path = $api_path, operation_id = $op, tag = "orders",
-            security(("bearer" = [])), params(("id" = i64, Path)), description = $who,
-            responses(
-                (status = 200, body = Fulfillment),
-                (status = 403, body = Problem, content_type = "application/problem+json"),
-                (status = 404, body = Problem, content_type = "application/problem+json"),
-                (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`"),
-            ))]
+        #[utoipa::path(operation_id = $op, tag = "orders",
+                    security(("bearer" = [])), params(("id" = i64, Path)), description = $who,
+                    responses(
+                        (status = 200, body = Fulfillment),
+                        (status = 403, response = problems::Forbidden),
+                        (status = 404, response = problems::NotFound),
+                        (status = 409, response = problems::Conflict)))]
         #[post($route)]
-        pub async fn $name(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+        pub async fn $name(
+            state: web::Data<AppState>,
+            user: AuthUser,
+            id: web::Path<i64>,
+        ) -> Result<HttpResponse, ApiError> {
             act(state, user, id.into_inner(), $action, None).await
         }
     };
@@ -185,7 +187,6 @@ macro_rules! action_endpoint {
 action_endpoint!(
     accept,
     "/fulfillments/{id}/accept",
-    "/api/v1/fulfillments/{id}/accept",
     "fulfillments_accept",
     Action::Accept,
     "Accept the order (placed → accepted).",
@@ -194,7 +195,6 @@ action_endpoint!(
 action_endpoint!(
     ship,
     "/fulfillments/{id}/ship",
-    "/api/v1/fulfillments/{id}/ship",
     "fulfillments_ship",
     Action::Ship,
     "Ship (accepted or returned → shipped).",
@@ -203,7 +203,6 @@ action_endpoint!(
 action_endpoint!(
     deliver,
     "/fulfillments/{id}/deliver",
-    "/api/v1/fulfillments/{id}/deliver",
     "fulfillments_deliver",
     Action::Deliver,
     "Delivered (shipped → delivered); inspection is due in 14 days.",
@@ -212,7 +211,6 @@ action_endpoint!(
 action_endpoint!(
     claim_payment,
     "/fulfillments/{id}/claim-payment",
-    "/api/v1/fulfillments/{id}/claim-payment",
     "fulfillments_claim_payment",
     Action::ClaimPayment,
     "Claim payment (inspected → payment_claimed); payment is due in 5 days.",
@@ -221,7 +219,6 @@ action_endpoint!(
 action_endpoint!(
     mark_paid,
     "/fulfillments/{id}/mark-paid",
-    "/api/v1/fulfillments/{id}/mark-paid",
     "fulfillments_mark_paid",
     Action::MarkPaid,
     "Paid (payment_claimed → paid).",
@@ -230,7 +227,6 @@ action_endpoint!(
 action_endpoint!(
     settle,
     "/fulfillments/{id}/settle",
-    "/api/v1/fulfillments/{id}/settle",
     "fulfillments_settle",
     Action::Settle,
     "Settle: the co-op pays the enterprise subtotal − commission (paid → settled).",
@@ -238,14 +234,13 @@ action_endpoint!(
 );
 
 /// Refuse the order (placed → rejected); its stock is restored.
-#[utoipa::path(post, path = "/api/v1/fulfillments/{id}/reject", operation_id = "fulfillments_reject", tag = "orders",
+#[utoipa::path(operation_id = "fulfillments_reject", tag = "orders",
     security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReasonRequest,
     responses(
         (status = 200, body = Fulfillment),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
 #[post("/fulfillments/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,
@@ -264,14 +259,13 @@ pub async fn reject(
 }
 
 /// 검수: passed → inspected; failed → returned (the enterprise ships again).
-#[utoipa::path(post, path = "/api/v1/fulfillments/{id}/inspect", operation_id = "fulfillments_inspect", tag = "orders",
+#[utoipa::path(operation_id = "fulfillments_inspect", tag = "orders",
     security(("bearer" = [])), params(("id" = i64, Path)), request_body = InspectRequest,
     responses(
         (status = 200, body = Fulfillment),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
 #[post("/fulfillments/{id}/inspect")]
 pub async fn inspect(
     state: web::Data<AppState>,
@@ -289,9 +283,9 @@ pub async fn inspect(
 }
 
 /// Fulfillments visible to the caller; `overdue=inspection|payment` finds missed deadlines.
-#[utoipa::path(get, path = "/api/v1/fulfillments", operation_id = "fulfillments_list", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "fulfillments_list", tag = "orders", security(("bearer" = [])),
     params(FulfillmentListParams),
-    responses((status = 200, body = Page<Fulfillment>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Page<Fulfillment>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/fulfillments")]
 pub async fn list_fulfillments(
     state: web::Data<AppState>,
@@ -312,9 +306,9 @@ pub async fn list_fulfillments(
 }
 
 /// What the co-op paid each enterprise, per enterprise and period (admin).
-#[utoipa::path(get, path = "/api/v1/settlements", operation_id = "settlements_list", tag = "orders", security(("bearer" = [])),
+#[utoipa::path(operation_id = "settlements_list", tag = "orders", security(("bearer" = [])),
     params(SettlementParams),
-    responses((status = 200, body = SettlementReport), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = SettlementReport), (status = 403, response = problems::Forbidden)))]
 #[get("/settlements")]
 pub async fn settlements(
     state: web::Data<AppState>,

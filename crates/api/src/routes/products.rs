@@ -1,9 +1,10 @@
 //! Products and the catalog.
 
 use crate::auth_user::{AuthUser, MaybeAuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
 use crate::pagination::{page_limit, Page};
+use crate::problems;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
@@ -36,8 +37,8 @@ fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 }
 
 /// The public catalog: approved products of verified enterprises.
-#[utoipa::path(operation_id = "products_list", get, path = "/api/v1/products", tag = "catalog", params(CatalogParams),
-    responses((status = 200, body = Page<Product>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "products_list", tag = "catalog", security((), ("bearer" = [])), params(CatalogParams),
+    responses((status = 200, body = Page<Product>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/products")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -55,8 +56,8 @@ pub async fn list(
 }
 
 /// One product: public ones for anyone, any status for its enterprise's users and admins.
-#[utoipa::path(operation_id = "products_get", get, path = "/api/v1/products/{id}", tag = "catalog", params(("id" = i64, Path)),
-    responses((status = 200, body = Product), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "products_get", tag = "catalog", security((), ("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Product), (status = 404, response = problems::NotFound)))]
 #[get("/products/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
@@ -70,12 +71,11 @@ pub async fn get(
 }
 
 /// List a product for the caller's enterprise; it starts `pending_review`.
-#[utoipa::path(operation_id = "products_create", post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
+#[utoipa::path(operation_id = "products_create", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
     responses(
         (status = 201, body = Product),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/products")]
 pub async fn create(
     state: web::Data<AppState>,
@@ -92,16 +92,15 @@ pub async fn create(
 
 /// Edit a product (its enterprise). Send `If-Match: "<version>"` to refuse stale edits (412).
 /// Changing name, description, price or category of an approved product sends it back to review.
-#[utoipa::path(operation_id = "products_update", patch, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_update", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "expected version, e.g. \"3\"")),
     request_body = ProductPatch,
     responses(
         (status = 200, body = Product),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 412, body = Problem, content_type = "application/problem+json", description = "`version_conflict`"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 412, response = problems::PreconditionFailed),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[patch("/products/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
@@ -126,9 +125,9 @@ pub struct StockRequest {
 }
 
 /// Set the stock (its enterprise).
-#[utoipa::path(operation_id = "products_set_stock", put, path = "/api/v1/products/{id}/stock", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_set_stock", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = StockRequest,
-    responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 422, response = problems::UnprocessableEntity)))]
 #[put("/products/{id}/stock")]
 pub async fn set_stock(
     state: web::Data<AppState>,
@@ -145,9 +144,9 @@ pub async fn set_stock(
 }
 
 /// Archive a product (its enterprise): it leaves the catalog for good.
-#[utoipa::path(operation_id = "products_archive", delete, path = "/api/v1/products/{id}", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_archive", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "archived"), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
 #[delete("/products/{id}")]
 pub async fn archive(
     state: web::Data<AppState>,
@@ -163,9 +162,9 @@ pub async fn archive(
 }
 
 /// Approve a product under review (admin).
-#[utoipa::path(operation_id = "products_approve", post, path = "/api/v1/products/{id}/approve", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_approve", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`")))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 409, response = problems::Conflict)))]
 #[post("/products/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -181,9 +180,9 @@ pub async fn approve(
 }
 
 /// Reject a product under review, or withdraw an approved one (admin).
-#[utoipa::path(operation_id = "products_reject", post, path = "/api/v1/products/{id}/reject", tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(operation_id = "products_reject", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = RejectRequest,
-    responses((status = 200, body = Product), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json", description = "`invalid_transition`")))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 409, response = problems::Conflict)))]
 #[post("/products/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,

@@ -1,8 +1,9 @@
 //! Reference data: districts and the goods classification.
 
 use crate::auth_user::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use muhan_catalog::categories::{self, CategoryNode, NewCategoryRequest};
@@ -10,7 +11,7 @@ use muhan_catalog::districts::{self, District};
 use muhan_db::write_tx;
 
 /// Districts (administrative codes) enterprises and deliveries are located in.
-#[utoipa::path(operation_id = "reference_list_districts", get, path = "/api/v1/districts", tag = "reference",
+#[utoipa::path(operation_id = "reference_list_districts", tag = "reference",
     responses((status = 200, body = Vec<District>)))]
 #[get("/districts")]
 pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -19,7 +20,7 @@ pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, 
 }
 
 /// The goods classification (물품분류번호) as a tree of root nodes.
-#[utoipa::path(operation_id = "reference_category_tree", get, path = "/api/v1/categories", tag = "reference",
+#[utoipa::path(operation_id = "reference_category_tree", tag = "reference",
     responses((status = 200, body = Vec<CategoryNode>)))]
 #[get("/categories")]
 pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -28,14 +29,13 @@ pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, A
 }
 
 /// Add a category (admin). Its code must sit one level below its parent's.
-#[utoipa::path(operation_id = "reference_create_category", post, path = "/api/v1/categories", tag = "reference", security(("bearer" = [])),
+#[utoipa::path(operation_id = "reference_create_category", tag = "reference", security(("bearer" = [])),
     request_body = NewCategoryRequest,
     responses(
         (status = 201, body = CategoryNode),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 403, response = problems::Forbidden),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/categories")]
 pub async fn create_category(
     state: web::Data<AppState>,

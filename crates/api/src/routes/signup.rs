@@ -1,7 +1,8 @@
 //! Self-service signup.
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::json::Json;
+use crate::problems;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 use muhan_auth::password;
@@ -22,13 +23,12 @@ async fn hash_password(account: Account) -> Result<(Account, String), ApiError> 
 
 /// Register an enterprise and its first user. The enterprise is `pending` until an admin
 /// verifies it; a refused signup leaves nothing behind.
-#[utoipa::path(operation_id = "signup_enterprise", post, path = "/api/v1/auth/signup/enterprise", tag = "auth",
+#[utoipa::path(operation_id = "signup_enterprise", tag = "auth",
     request_body = EnterpriseSignupRequest,
     responses(
         (status = 201, body = EnterpriseSignup),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken` or `biz_reg_no_taken`"),
-        (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed` or `invalid_biz_reg_no`"),
-    ))]
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/auth/signup/enterprise")]
 pub async fn enterprise(
     state: web::Data<AppState>,
@@ -44,13 +44,12 @@ pub async fn enterprise(
 }
 
 /// Register a buyer of an existing agency; `pending` until an admin approves.
-#[utoipa::path(operation_id = "signup_buyer", post, path = "/api/v1/auth/signup/buyer", tag = "auth",
+#[utoipa::path(operation_id = "signup_buyer", tag = "auth",
     request_body = BuyerSignupRequest,
     responses(
         (status = 201, body = BuyerSignup),
-        (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken`"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    ))]
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
 #[post("/auth/signup/buyer")]
 pub async fn buyer(
     state: web::Data<AppState>,
