@@ -24,7 +24,7 @@ use utoipa_actix_web::AppExt;
         muhan_core::AgencyKind,
         muhan_core::Role,
         muhan_core::UserStatus,
-        muhan_orders::lifecycle::FulfillmentStatus,
+        muhan_orders::status::FulfillmentStatus,
         muhan_orders::queries::Overdue,
     )),
     modifiers(&BearerAuth, &ProblemResponses),

@@ -8,7 +8,7 @@
 //! - `free`: a free-text field (descriptions, notes, reasons, addresses): NFC, trimmed; tab and
 //!   line breaks allowed.
 
-use crate::values::ParseError;
+use crate::error::ParseError;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 

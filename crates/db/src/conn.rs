@@ -171,6 +171,9 @@ impl r2d2::ManageConnection for DbConnectionManager {
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
     pub max_size: u32,
+    /// How long a request waits for a connection (a free one, or a new one while the
+    /// database is unreachable) before it is answered 503: short enough that clients learn
+    /// of an outage in well under 5 s.
     pub connect_timeout: Duration,
 }
 
@@ -178,7 +181,7 @@ impl Default for PoolOptions {
     fn default() -> Self {
         Self {
             max_size: 16,
-            connect_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(3),
         }
     }
 }
@@ -202,6 +205,9 @@ impl DbPool {
             .min_idle(Some(1))
             .connection_timeout(options.connect_timeout)
             .test_on_check_out(false)
+            // Each failed request is logged once, as `unavailable`; r2d2's own handler would
+            // log every retry of every waiting request during an outage.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
         Ok(Self {
             pool,

@@ -6,10 +6,11 @@
 //! writer at a time: there the orders are placed one after another, each in its own
 //! transaction.
 
-use crate::create::{self, ParsedOrder, Prepared};
+use crate::create::{self, Prepared};
 use crate::idempotency::{self, KeyedRequest};
+use crate::request::ParsedOrder;
 use crate::split_purchase;
-use crate::store::{postgres, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
+use crate::store::{self, postgres, NewOrder, OrderInputs, ProductRow, PurchaseAmount, Written};
 use crate::OrderSettings;
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
@@ -74,7 +75,7 @@ pub fn place_batch(
     settings: &OrderSettings,
     jobs: Vec<OrderJob>,
 ) -> DomainResult<Vec<DomainResult<OrderAnswer>>> {
-    if matches!(conn, DbConn::Sqlite(_)) {
+    if store::places_one_at_a_time(conn) {
         return Ok(jobs
             .into_iter()
             .map(|job| {
@@ -102,9 +103,7 @@ pub fn place_batch(
         })
         .collect();
     if !ready.is_empty() {
-        let DbConn::Postgresql(pg) = &mut *conn else {
-            return Err(DomainError::internal("PostgreSQL expected"));
-        };
+        let pg = store::postgres(conn)?;
         for (at, outcome) in place_ready(pg, settings, &heads, &ready)? {
             outcomes[at] = Some(outcome);
         }

@@ -3,144 +3,21 @@
 //! locked product rows and taken, everything in the caller's single transaction.
 
 use crate::idempotency::{self, KeyedRequest};
-use crate::lifecycle::FulfillmentStatus;
+use crate::model::{Delivery, Fulfillment, Line, Order, Part, PartLine};
+use crate::request::ParsedOrder;
 use crate::split_purchase;
+use crate::status::FulfillmentStatus;
 use crate::store::{self, sqlite, NewOrder, OrderInputs, ProductRow, PurchaseAmount};
-use crate::view::{Delivery, Fulfillment, Line, Order};
 use crate::{money, OrderSettings};
 use chrono::Datelike;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use muhan_catalog::districts;
 use muhan_core::{
-    clock, in_range, stored, text, Actor, DomainError, DomainResult, EnterpriseKind,
-    EnterpriseStatus, FieldErrors, ProductStatus, Role,
+    clock, stored, Actor, DomainError, DomainResult, EnterpriseStatus, FieldErrors, ProductStatus,
+    Role,
 };
-use muhan_db::schema::{fulfillments as f, order_lines as l, orders as o, purchase_totals as pt};
 use muhan_db::{write_tx, DbConn};
-use serde::Deserialize;
 use std::collections::HashMap;
-
-pub const MAX_LINES: usize = 100;
-const MAX_QUANTITY: i64 = 1_000_000_000;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LineRequest {
-    pub product_id: i64,
-    pub quantity: i64,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeliveryRequest {
-    pub address: String,
-    /// District code from `GET /api/v1/districts`.
-    pub district: String,
-    /// `YYYY-MM-DD`, today or later.
-    pub requested_date: String,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrderRequest {
-    pub lines: Vec<LineRequest>,
-    pub delivery: DeliveryRequest,
-    pub note: Option<String>,
-}
-
-/// An order request whose every field is well-formed (availability and stock are checked
-/// against the database when it is placed).
-pub struct ParsedOrder {
-    pub(crate) lines: Vec<(i64, i64)>,
-    address: String,
-    district: String,
-    requested_date: NaiveDate,
-    note: Option<String>,
-}
-
-impl OrderRequest {
-    pub fn parse(&self, today: NaiveDate) -> DomainResult<ParsedOrder> {
-        let mut errors = FieldErrors::new();
-        if self.lines.is_empty() {
-            errors.push("lines", "must contain at least one line");
-        }
-        if self.lines.len() > MAX_LINES {
-            errors.push("lines", format!("at most {MAX_LINES} lines"));
-        }
-        let mut seen = HashMap::new();
-        for (i, line) in self.lines.iter().enumerate() {
-            errors.check(
-                &format!("lines[{i}].quantity"),
-                in_range(line.quantity, 1, MAX_QUANTITY),
-            );
-            if let Some(first) = seen.insert(line.product_id, i) {
-                errors.push(
-                    &format!("lines[{i}].product_id"),
-                    format!("repeats lines[{first}]; order the product once"),
-                );
-            }
-        }
-        let address = errors.check(
-            "delivery.address",
-            text::line(&self.delivery.address, 1, 200),
-        );
-        let district = errors.check(
-            "delivery.district",
-            muhan_core::values::district_code(&self.delivery.district),
-        );
-        let requested_date =
-            match NaiveDate::parse_from_str(self.delivery.requested_date.trim(), "%Y-%m-%d") {
-                Ok(d) if d < today => {
-                    errors.push("delivery.requested_date", "must not be in the past");
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push("delivery.requested_date", "must be a date as YYYY-MM-DD");
-                    None
-                }
-            };
-        let note = match &self.note {
-            Some(n) => errors.check("note", text::free(n, 0, 1000)),
-            None => None,
-        };
-        errors.finish("validation_failed")?;
-        match (address, district, requested_date) {
-            (Some(address), Some(district), Some(requested_date)) => Ok(ParsedOrder {
-                lines: self
-                    .lines
-                    .iter()
-                    .map(|l| (l.product_id, l.quantity))
-                    .collect(),
-                address,
-                district,
-                requested_date,
-                note,
-            }),
-            _ => Err(DomainError::internal("unreachable: checked fields")),
-        }
-    }
-}
-
-/// One enterprise's part of the order being placed.
-pub(crate) struct Part {
-    pub(crate) enterprise_id: i64,
-    pub(crate) enterprise_name: String,
-    pub(crate) kind: EnterpriseKind,
-    pub(crate) lines: Vec<PartLine>,
-    pub(crate) subtotal: i64,
-}
-
-pub(crate) struct PartLine {
-    pub(crate) product_id: i64,
-    pub(crate) category_id: i64,
-    pub(crate) name: String,
-    pub(crate) unit: String,
-    pub(crate) unit_price_won: i64,
-    pub(crate) quantity: i64,
-    pub(crate) line_total_won: i64,
-}
 
 pub fn order_no(year: i32, id: i64) -> String {
     format!("MH-{year:04}-{id:06}")
@@ -189,11 +66,7 @@ fn place(
     keyed: &KeyedRequest,
 ) -> DomainResult<String> {
     let agency_id = ordering_agency(conn, actor, req)?;
-    let DbConn::Sqlite(lite) = conn else {
-        return Err(DomainError::internal(
-            "orders are placed one at a time on SQLite only",
-        ));
-    };
+    let lite = store::sqlite(conn)?;
     let ids: Vec<i64> = req.lines.iter().map(|(id, _)| *id).collect();
     let now = clock::now();
     let window_start = split_purchase::window_start(now.date());
@@ -450,55 +323,6 @@ pub(crate) fn insufficient(products: &[ProductRow], product_id: i64) -> DomainEr
         "insufficient_stock",
         format!("not enough stock of product {product_id} ({name})"),
     )
-}
-
-/// Puts a refused or cancelled fulfillment back: its stock, and its amounts in the running
-/// totals of the split-purchase check.
-pub(crate) fn release(conn: &mut DbConn, fulfillment_id: i64) -> DomainResult<()> {
-    let lines: Vec<(i64, i64, i64, i64)> = l::table
-        .filter(l::fulfillment_id.eq(fulfillment_id))
-        .select((
-            l::product_id,
-            l::quantity,
-            l::category_id,
-            l::line_total_won,
-        ))
-        .load(conn)?;
-    let stock: Vec<(i64, i64)> = lines.iter().map(|(p, q, _, _)| (*p, *q)).collect();
-    store::restore_stock(conn, &stock)?;
-    let (agency_id, enterprise_id, contract_type, created_at): (
-        i64,
-        i64,
-        String,
-        chrono::NaiveDateTime,
-    ) = f::table
-        .inner_join(o::table)
-        .filter(f::id.eq(fulfillment_id))
-        .select((
-            o::agency_id,
-            f::enterprise_id,
-            o::contract_type,
-            o::created_at,
-        ))
-        .first(conn)?;
-    if contract_type != "catalog" {
-        return Ok(());
-    }
-    let mut by_category: Vec<(i64, i64)> = Vec::new();
-    for (_, _, category_id, total) in &lines {
-        match by_category.iter_mut().find(|(c, _)| c == category_id) {
-            Some(entry) => entry.1 += total,
-            None => by_category.push((*category_id, *total)),
-        }
-    }
-    // In key order, as placing orders upserts them (no deadlock between them).
-    by_category.sort_unstable();
-    for (category_id, amount) in by_category {
-        diesel::update(pt::table.find((agency_id, enterprise_id, category_id, created_at.date())))
-            .set(pt::total_won.eq(pt::total_won - amount))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

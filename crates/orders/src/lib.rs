@@ -6,10 +6,13 @@ pub mod batch;
 pub mod create;
 pub mod idempotency;
 pub mod lifecycle;
+pub mod model;
 pub mod money;
 pub mod queries;
+pub mod request;
 pub mod settings;
 mod split_purchase;
+pub mod status;
 mod store;
 pub mod view;
 

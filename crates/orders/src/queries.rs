@@ -1,7 +1,8 @@
 //! Lists: orders, fulfillments (with overdue filters) and settlements.
 
-use crate::lifecycle::FulfillmentStatus;
-use crate::view::{self, Fulfillment, FulfillmentRow, Order, OrderRow};
+use crate::model::{Fulfillment, Order};
+use crate::status::FulfillmentStatus;
+use crate::view::{self, FulfillmentRow, OrderRow};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use muhan_core::cursor::split_page;

@@ -3,9 +3,8 @@
 //! earn the order a `possible_split_purchase` warning (stored with it; the order still goes
 //! through). The sums come from per-day running totals kept by the order writes.
 
-use crate::create::Part;
+use crate::model::{Part, Warning};
 use crate::store::PurchaseAmount;
-use crate::view::Warning;
 use crate::OrderSettings;
 use chrono::{Duration, NaiveDate};
 
@@ -87,7 +86,7 @@ pub(crate) fn warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create::PartLine;
+    use crate::model::PartLine;
     use muhan_core::EnterpriseKind;
 
     fn line(product_id: i64, category_id: i64, won: i64) -> PartLine {

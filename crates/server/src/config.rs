@@ -38,6 +38,8 @@ pub struct Config {
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before it is answered 503.
+    pub db_connect_timeout_ms: u64,
     /// HTTP worker threads; unset = one per core.
     pub workers: Option<usize>,
     /// Trust `Forwarded`/`X-Forwarded-For` for the client address (behind a reverse proxy).
@@ -74,6 +76,7 @@ impl Default for Config {
             login_window_secs: 15 * 60,
             max_body_bytes: 256 * 1024,
             db_pool_size: 16,
+            db_connect_timeout_ms: 3000,
             workers: None,
             trust_proxy_headers: false,
             commission_bp: 300,

@@ -27,7 +27,7 @@ pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
     let url = DbUrl::parse(&config.effective_database_url())?;
     let options = PoolOptions {
         max_size: config.db_pool_size.max(1),
-        ..PoolOptions::default()
+        connect_timeout: std::time::Duration::from_millis(config.db_connect_timeout_ms.max(1)),
     };
     let pool =
         DbPool::connect(&url, &options).with_context(|| format!("opening {}", url.redacted()))?;

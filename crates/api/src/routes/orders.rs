@@ -11,13 +11,15 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use muhan_core::clock;
 use muhan_db::write_tx;
 use muhan_orders::batch::OrderJob;
-use muhan_orders::create::OrderRequest;
 use muhan_orders::idempotency;
-use muhan_orders::lifecycle::{self, Action, InspectRequest, ReasonRequest};
+use muhan_orders::lifecycle::{self, InspectRequest, ReasonRequest};
+use muhan_orders::model::{Event, Fulfillment, Order};
 use muhan_orders::queries::{
     self, FulfillmentListParams, OrderListParams, SettlementParams, SettlementReport,
 };
-use muhan_orders::view::{self, Event, Fulfillment, Order};
+use muhan_orders::request::OrderRequest;
+use muhan_orders::status::Action;
+use muhan_orders::view;
 use serde::Serialize;
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

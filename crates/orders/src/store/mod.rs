@@ -16,12 +16,40 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use crate::idempotency::KeyedRequest;
-use crate::view::Order;
+use crate::model::Order;
 use chrono::NaiveDate;
+use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use diesel::{PgConnection, SqliteConnection};
 use diesel::{Queryable, QueryableByName};
-use muhan_core::DomainResult;
+use muhan_core::{DomainError, DomainResult};
+use muhan_db::schema::{fulfillments as f, order_lines as l, orders as o, purchase_totals as pt};
 use muhan_db::DbConn;
+
+/// Whether orders are placed one at a time on this connection: SQLite serialises writers, so
+/// there is nothing to gain from batches; PostgreSQL places the orders that arrive together
+/// in one statement.
+pub(crate) fn places_one_at_a_time(conn: &DbConn) -> bool {
+    matches!(conn, DbConn::Sqlite(_))
+}
+
+/// The PostgreSQL connection behind `conn`, for the batch statements.
+pub(crate) fn postgres(conn: &mut DbConn) -> DomainResult<&mut PgConnection> {
+    match conn {
+        DbConn::Postgresql(pg) => Ok(pg),
+        DbConn::Sqlite(_) => Err(DomainError::internal("PostgreSQL expected")),
+    }
+}
+
+/// The SQLite connection behind `conn`, for the one-at-a-time statements.
+pub(crate) fn sqlite(conn: &mut DbConn) -> DomainResult<&mut SqliteConnection> {
+    match conn {
+        DbConn::Sqlite(lite) => Ok(lite),
+        DbConn::Postgresql(_) => Err(DomainError::internal(
+            "orders are placed one at a time on SQLite only",
+        )),
+    }
+}
 
 /// A product as an order line sees it.
 #[derive(Clone, Queryable, QueryableByName)]
@@ -123,4 +151,53 @@ pub(crate) fn restore_stock(conn: &mut DbConn, lines: &[(i64, i64)]) -> DomainRe
         DbConn::Postgresql(pg) => postgres::restore_stock(pg, lines),
         DbConn::Sqlite(lite) => sqlite::add_stock(lite, lines),
     }
+}
+
+/// Puts a refused or cancelled fulfillment back: its stock, and its amounts in the running
+/// totals of the split-purchase check.
+pub(crate) fn release(conn: &mut DbConn, fulfillment_id: i64) -> DomainResult<()> {
+    let lines: Vec<(i64, i64, i64, i64)> = l::table
+        .filter(l::fulfillment_id.eq(fulfillment_id))
+        .select((
+            l::product_id,
+            l::quantity,
+            l::category_id,
+            l::line_total_won,
+        ))
+        .load(conn)?;
+    let stock: Vec<(i64, i64)> = lines.iter().map(|(p, q, _, _)| (*p, *q)).collect();
+    restore_stock(conn, &stock)?;
+    let (agency_id, enterprise_id, contract_type, created_at): (
+        i64,
+        i64,
+        String,
+        chrono::NaiveDateTime,
+    ) = f::table
+        .inner_join(o::table)
+        .filter(f::id.eq(fulfillment_id))
+        .select((
+            o::agency_id,
+            f::enterprise_id,
+            o::contract_type,
+            o::created_at,
+        ))
+        .first(conn)?;
+    if contract_type != "catalog" {
+        return Ok(());
+    }
+    let mut by_category: Vec<(i64, i64)> = Vec::new();
+    for (_, _, category_id, total) in &lines {
+        match by_category.iter_mut().find(|(c, _)| c == category_id) {
+            Some(entry) => entry.1 += total,
+            None => by_category.push((*category_id, *total)),
+        }
+    }
+    // In key order, as placing orders upserts them (no deadlock between them).
+    by_category.sort_unstable();
+    for (category_id, amount) in by_category {
+        diesel::update(pt::table.find((agency_id, enterprise_id, category_id, created_at.date())))
+            .set(pt::total_won.eq(pt::total_won - amount))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -2,8 +2,8 @@
 
 use super::{BatchInputs, NewOrder, ProductRow, PurchaseAmount, Written};
 use crate::idempotency;
-use crate::lifecycle::FulfillmentStatus;
-use crate::view::{Fulfillment, Line, Order};
+use crate::model::{Fulfillment, Line, Order};
+use crate::status::FulfillmentStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamp};
