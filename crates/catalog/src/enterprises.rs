@@ -214,6 +214,47 @@ pub fn biz_reg_no_taken() -> DomainError {
     )
 }
 
+/// A new enterprise row.
+#[derive(Insertable)]
+#[diesel(table_name = e)]
+struct EnterpriseRow<'a> {
+    name: &'a str,
+    biz_reg_no: &'a str,
+    kind: &'a str,
+    district: &'a str,
+    representative: &'a str,
+    phone: &'a str,
+    address: &'a str,
+    description: &'a str,
+    employees: Option<i64>,
+    vulnerable_employees: Option<i64>,
+    status: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    search_name: &'a str,
+    search_chosung: &'a str,
+    search_grams: &'a str,
+}
+
+/// What an edit changes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = e)]
+struct EnterpriseChanges<'a> {
+    name: Option<&'a str>,
+    kind: Option<&'a str>,
+    district: Option<&'a str>,
+    representative: Option<&'a str>,
+    phone: Option<&'a str>,
+    address: Option<&'a str>,
+    description: Option<&'a str>,
+    employees: Option<Option<i64>>,
+    vulnerable_employees: Option<Option<i64>>,
+    updated_at: NaiveDateTime,
+    search_name: Option<&'a str>,
+    search_chosung: Option<&'a str>,
+    search_grams: Option<&'a str>,
+}
+
 /// Inserts a pending enterprise. Call inside a write transaction.
 pub fn create(
     conn: &mut DbConn,
@@ -233,24 +274,24 @@ pub fn create(
     let now = clock::now();
     let (search_name, search_chosung, search_grams) = search_columns(&new.name);
     let inserted = diesel::insert_into(e::table)
-        .values((
-            e::name.eq(&new.name),
-            e::biz_reg_no.eq(&number),
-            e::kind.eq(new.kind.as_str()),
-            e::district.eq(&new.district),
-            e::representative.eq(&new.representative),
-            e::phone.eq(&new.phone),
-            e::address.eq(&new.address),
-            e::description.eq(&new.description),
-            e::employees.eq(new.employees),
-            e::vulnerable_employees.eq(new.vulnerable_employees),
-            e::status.eq(EnterpriseStatus::Pending.as_str()),
-            e::created_at.eq(now),
-            e::updated_at.eq(now),
-            e::search_name.eq(search_name),
-            e::search_chosung.eq(search_chosung),
-            e::search_grams.eq(search_grams),
-        ))
+        .values(&EnterpriseRow {
+            name: &new.name,
+            biz_reg_no: &number,
+            kind: new.kind.as_str(),
+            district: &new.district,
+            representative: &new.representative,
+            phone: &new.phone,
+            address: &new.address,
+            description: &new.description,
+            employees: new.employees,
+            vulnerable_employees: new.vulnerable_employees,
+            status: EnterpriseStatus::Pending.as_str(),
+            created_at: now,
+            updated_at: now,
+            search_name: &search_name,
+            search_chosung: &search_chosung,
+            search_grams: &search_grams,
+        })
         .returning(e::id)
         .get_result::<i64>(conn);
     match inserted {
@@ -428,25 +469,23 @@ pub fn update(
     if let Some(d) = &district {
         districts::require(conn, "district", d)?;
     }
-    let now = clock::now();
-    let new_name = name.clone().unwrap_or_else(|| current.name.clone());
-    let (search_name, search_chosung, search_grams) = search_columns(&new_name);
+    let search = name.as_deref().map(search_columns);
     diesel::update(e::table.find(id))
-        .set((
-            e::name.eq(&new_name),
-            e::kind.eq(kind.unwrap_or(current.kind).as_str()),
-            e::district.eq(district.unwrap_or(current.district)),
-            e::representative.eq(representative.unwrap_or(current.representative)),
-            e::phone.eq(phone_no.unwrap_or(current.phone)),
-            e::address.eq(address.unwrap_or(current.address)),
-            e::description.eq(description.unwrap_or(current.description)),
-            e::employees.eq(employees),
-            e::vulnerable_employees.eq(vulnerable),
-            e::updated_at.eq(now),
-            e::search_name.eq(search_name),
-            e::search_chosung.eq(search_chosung),
-            e::search_grams.eq(search_grams),
-        ))
+        .set(&EnterpriseChanges {
+            name: name.as_deref(),
+            kind: kind.map(EnterpriseKind::as_str),
+            district: district.as_deref(),
+            representative: representative.as_deref(),
+            phone: phone_no.as_deref(),
+            address: address.as_deref(),
+            description: description.as_deref(),
+            employees: patch.employees.map(Some),
+            vulnerable_employees: patch.vulnerable_employees.map(Some),
+            updated_at: clock::now(),
+            search_name: search.as_ref().map(|s| s.0.as_str()),
+            search_chosung: search.as_ref().map(|s| s.1.as_str()),
+            search_grams: search.as_ref().map(|s| s.2.as_str()),
+        })
         .execute(conn)?;
     if name.is_some_and(|n| n != current.name) {
         crate::products::refresh_search_columns_of_enterprise(conn, id)?;
