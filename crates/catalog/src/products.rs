@@ -272,28 +272,72 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &ProductInput) -> DomainR
     let (search_name, search_chosung, search_text, search_grams) =
         search_columns(&parsed.name, &parsed.description, &enterprise_name);
     let id: i64 = diesel::insert_into(p::table)
-        .values((
-            p::enterprise_id.eq(enterprise_id),
-            p::category_id.eq(parsed.category_id),
-            p::name.eq(&parsed.name),
-            p::description.eq(&parsed.description),
-            p::unit.eq(&parsed.unit),
-            p::price_won.eq(parsed.price_won),
-            p::min_order_qty.eq(parsed.min_order_qty),
-            p::stock.eq(parsed.stock),
-            p::lead_time_days.eq(parsed.lead_time_days),
-            p::status.eq(ProductStatus::PendingReview.as_str()),
-            p::version.eq(1),
-            p::created_at.eq(now),
-            p::updated_at.eq(now),
-            p::search_name.eq(search_name),
-            p::search_chosung.eq(search_chosung),
-            p::search_text.eq(search_text),
-            p::search_grams.eq(search_grams),
-        ))
+        .values(&ProductRow {
+            enterprise_id,
+            category_id: parsed.category_id,
+            name: &parsed.name,
+            description: &parsed.description,
+            unit: &parsed.unit,
+            price_won: parsed.price_won,
+            min_order_qty: parsed.min_order_qty,
+            stock: parsed.stock,
+            lead_time_days: parsed.lead_time_days,
+            status: ProductStatus::PendingReview.as_str(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            search_name: &search_name,
+            search_chosung: &search_chosung,
+            search_text: &search_text,
+            search_grams: &search_grams,
+        })
         .returning(p::id)
         .get_result(conn)?;
     into_view(load(conn, id)?, true)
+}
+
+/// A new product row.
+#[derive(Insertable)]
+#[diesel(table_name = p)]
+struct ProductRow<'a> {
+    enterprise_id: i64,
+    category_id: i64,
+    name: &'a str,
+    description: &'a str,
+    unit: &'a str,
+    price_won: i64,
+    min_order_qty: i64,
+    stock: i64,
+    lead_time_days: i64,
+    status: &'a str,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    search_name: &'a str,
+    search_chosung: &'a str,
+    search_text: &'a str,
+    search_grams: &'a str,
+}
+
+/// What an edit changes; `None` leaves a column as it is. The name and description are
+/// always written: the search columns are derived from both.
+#[derive(AsChangeset)]
+#[diesel(table_name = p)]
+struct ProductChanges<'a> {
+    category_id: Option<i64>,
+    name: &'a str,
+    description: &'a str,
+    unit: Option<&'a str>,
+    price_won: Option<i64>,
+    min_order_qty: Option<i64>,
+    lead_time_days: Option<i64>,
+    status: &'a str,
+    version: i64,
+    updated_at: NaiveDateTime,
+    search_name: &'a str,
+    search_chosung: &'a str,
+    search_text: &'a str,
+    search_grams: &'a str,
 }
 
 /// Loads a product the actor's enterprise owns: 403 for others who can see it, 404 for those
@@ -398,22 +442,22 @@ pub fn update(
             .filter(p::id.eq(id))
             .filter(p::version.eq(row.version)),
     )
-    .set((
-        p::category_id.eq(patch.category_id.unwrap_or(row.category_id)),
-        p::name.eq(&name),
-        p::description.eq(&description),
-        p::unit.eq(unit.unwrap_or(row.unit)),
-        p::price_won.eq(price.unwrap_or(row.price_won)),
-        p::min_order_qty.eq(min_order_qty.unwrap_or(row.min_order_qty)),
-        p::lead_time_days.eq(lead_time_days.unwrap_or(row.lead_time_days)),
-        p::status.eq(new_status.as_str()),
-        p::version.eq(row.version + 1),
-        p::updated_at.eq(clock::now()),
-        p::search_name.eq(search_name),
-        p::search_chosung.eq(search_chosung),
-        p::search_text.eq(search_text),
-        p::search_grams.eq(search_grams),
-    ))
+    .set(&ProductChanges {
+        category_id: patch.category_id,
+        name: &name,
+        description: &description,
+        unit: unit.as_deref(),
+        price_won: price,
+        min_order_qty,
+        lead_time_days,
+        status: new_status.as_str(),
+        version: row.version + 1,
+        updated_at: clock::now(),
+        search_name: &search_name,
+        search_chosung: &search_chosung,
+        search_text: &search_text,
+        search_grams: &search_grams,
+    })
     .execute(conn)?;
     if updated == 0 {
         // A concurrent edit won: report its version.
