@@ -18,7 +18,9 @@ Usage (the whole step, installs cached, stays within about 8 minutes on 2 cores)
 
   python3 scripts/contract_check.py --binary target/release/muhan
 
-Reports (Spectral JSON, Schemathesis JUnit/NDJSON, server logs) go to target/contract-report/.
+Reports go to target/contract-report/: spectral.json, and per caller Schemathesis's JUnit and
+JSON reports, its full output (schemathesis.txt), the failures grouped by check, answered
+status and operation (failures.txt) and the server log.
 Prints one ok/FAIL line for Spectral and one per caller, then "N passed, N failed" over the
 callers; exits non-zero when Spectral or any caller fails.
 """
@@ -28,6 +30,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -54,7 +57,7 @@ OWASP_RULESET = "2.0.1"
 CALLERS = ("anonymous", "admin", "buyer", "enterprise")
 PHASES = "examples,coverage,fuzzing,stateful"
 SEED = 20261201
-MAX_EXAMPLES = 25       # per operation and phase (fuzzing), and per stateful scenario budget
+MAX_EXAMPLES = 25       # --max-examples: test cases per operation (about 35-55 s per caller here)
 WORKERS = 2
 REQUEST_TIMEOUT = 10    # seconds per request Schemathesis sends
 BUDGET = 480            # seconds for the whole step; each caller gets a hard share of the rest
@@ -456,7 +459,7 @@ def schemathesis(exe, base, caller, token, args, timeout):
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
     shown = [c if not c.startswith("Authorization:") else "Authorization: Bearer $TOKEN" for c in cmd]
-    log("$ " + " ".join(shown))
+    log("$ " + shlex.join(shown))
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
     env["NO_PROXY"] = "127.0.0.1,localhost"
     started = time.monotonic()
@@ -480,15 +483,22 @@ def schemathesis(exe, base, caller, token, args, timeout):
         log(f"failures of {caller}, by check and answered status:")
         log("\n".join(grouped))
     operations = len({f["operation"] for f in failures})
+    try:
+        with open(os.path.join(out_dir, "report.json")) as f:
+            errors = len(json.load(f).get("errors") or [])
+    except (OSError, ValueError):
+        errors = 0
+    if errors:
+        log(f"{errors} Schemathesis errors (not failures of a check): see {out_dir}/schemathesis.txt")
     if code is None:
         return False, f"timed out after {took:.0f} s ({len(failures)} failures on {operations} operations so far)"
     if code == 0:
         return True, f"passed in {took:.0f} s"
-    return False, f"exit {code}: {len(failures)} failures on {operations} operations, {took:.0f} s"
+    return False, (f"exit {code}: {len(failures)} failures on {operations} operations"
+                   f"{f', {errors} errors' if errors else ''}, {took:.0f} s")
 
 
 def main():
-    global BUDGET
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "muhan"))
     parser.add_argument("--callers", default=",".join(CALLERS), help="comma-separated subset")
@@ -538,8 +548,8 @@ def main():
                 summary += "; note: the caller's own token no longer works at the end of the run"
             if not server.alive():
                 ok, summary = False, summary + "; the server died (see server.log)"
-        except SetupError as e:
-            ok, summary = False, str(e)
+        except (SetupError, OSError) as e:
+            ok, summary = False, f"{e} (see {os.path.join(REPORT_DIR, caller, 'server.log')})"
         finally:
             if server:
                 server.stop()
