@@ -1,11 +1,10 @@
 //! Member enterprises: registration data, verification by the co-op, the public directory.
 
-use crate::districts;
 use crate::search::{self, TextQuery};
+use crate::{districts, search_index};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::cursor;
-use muhan_core::search_text::{chosung, grams, normalize};
 use muhan_core::{
     clock, in_range, stored, Actor, BizRegNo, DomainError, DomainResult, EnterpriseKind,
     EnterpriseStatus, FieldErrors,
@@ -197,16 +196,6 @@ impl EnterpriseInput {
     }
 }
 
-/// The search columns for an enterprise name.
-fn search_columns(name: &str) -> (String, String, String) {
-    let initials = chosung(name);
-    let mut all = grams(name);
-    all.extend(grams(&initials));
-    all.sort();
-    all.dedup();
-    (normalize(name), initials, all.join(" "))
-}
-
 pub fn biz_reg_no_taken() -> DomainError {
     DomainError::conflict(
         "biz_reg_no_taken",
@@ -272,7 +261,7 @@ pub fn create(
         return Err(biz_reg_no_taken());
     }
     let now = clock::now();
-    let (search_name, search_chosung, search_grams) = search_columns(&new.name);
+    let (search_name, search_chosung, search_grams) = search_index::enterprise_columns(&new.name);
     let inserted = diesel::insert_into(e::table)
         .values(&EnterpriseRow {
             name: &new.name,
@@ -469,7 +458,7 @@ pub fn update(
     if let Some(d) = &district {
         districts::require(conn, "district", d)?;
     }
-    let search = name.as_deref().map(search_columns);
+    let search = name.as_deref().map(search_index::enterprise_columns);
     diesel::update(e::table.find(id))
         .set(&EnterpriseChanges {
             name: name.as_deref(),
@@ -487,8 +476,8 @@ pub fn update(
             search_grams: search.as_ref().map(|s| s.2.as_str()),
         })
         .execute(conn)?;
-    if name.is_some_and(|n| n != current.name) {
-        crate::products::refresh_search_columns_of_enterprise(conn, id)?;
+    if let Some(renamed) = name.as_deref().filter(|n| *n != current.name) {
+        search_index::refresh_products_of_enterprise(conn, id, renamed)?;
     }
     load(conn, id)
 }

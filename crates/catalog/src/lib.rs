@@ -8,4 +8,5 @@ pub mod districts;
 pub mod enterprises;
 pub mod products;
 pub mod search;
+mod search_index;
 pub mod signup;

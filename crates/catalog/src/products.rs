@@ -1,9 +1,8 @@
 //! Products: listed by their enterprise, reviewed by the co-op, found by buyers.
 
-use crate::{categories, enterprises};
+use crate::{categories, enterprises, search_index};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use muhan_core::search_text::{chosung, grams, normalize};
 use muhan_core::{
     clock, stored, Actor, DomainError, DomainResult, EnterpriseKind, EnterpriseStatus, FieldErrors,
     ProductStatus,
@@ -232,22 +231,6 @@ impl ProductInput {
     }
 }
 
-/// The search columns: normalised name, its initials, the text ordinary queries search
-/// (name, description, enterprise name) and the n-grams the PostgreSQL index holds.
-fn search_columns(
-    name: &str,
-    description: &str,
-    enterprise_name: &str,
-) -> (String, String, String, String) {
-    let initials = chosung(name);
-    let text = normalize(&format!("{name} {description} {enterprise_name}"));
-    let mut all = grams(&text);
-    all.extend(grams(&initials));
-    all.sort();
-    all.dedup();
-    (normalize(name), initials, text, all.join(" "))
-}
-
 fn require_category(conn: &mut DbConn, id: i64) -> DomainResult<()> {
     if categories::exists(conn, id)? {
         Ok(())
@@ -270,7 +253,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &ProductInput) -> DomainR
     require_category(conn, parsed.category_id)?;
     let now = clock::now();
     let (search_name, search_chosung, search_text, search_grams) =
-        search_columns(&parsed.name, &parsed.description, &enterprise_name);
+        search_index::product_columns(&parsed.name, &parsed.description, &enterprise_name);
     let id: i64 = diesel::insert_into(p::table)
         .values(&ProductRow {
             enterprise_id,
@@ -436,7 +419,7 @@ pub fn update(
     let name = name.unwrap_or(row.name);
     let description = description.unwrap_or(row.description);
     let (search_name, search_chosung, search_text, search_grams) =
-        search_columns(&name, &description, &ent.0);
+        search_index::product_columns(&name, &description, &ent.0);
     let updated = diesel::update(
         p::table
             .filter(p::id.eq(id))
@@ -562,29 +545,4 @@ pub fn reject(
         Some(&reason),
     )?;
     into_view(load(conn, id)?, true)
-}
-
-/// After an enterprise is renamed: its products' search text includes the enterprise name.
-pub fn refresh_search_columns_of_enterprise(
-    conn: &mut DbConn,
-    enterprise_id: i64,
-) -> DomainResult<()> {
-    let (_, enterprise_name) = enterprises::status_of(conn, enterprise_id)?;
-    let rows: Vec<(i64, String, String)> = p::table
-        .filter(p::enterprise_id.eq(enterprise_id))
-        .select((p::id, p::name, p::description))
-        .load(conn)?;
-    for (id, name, description) in rows {
-        let (search_name, search_chosung, search_text, search_grams) =
-            search_columns(&name, &description, &enterprise_name);
-        diesel::update(p::table.find(id))
-            .set((
-                p::search_name.eq(search_name),
-                p::search_chosung.eq(search_chosung),
-                p::search_text.eq(search_text),
-                p::search_grams.eq(search_grams),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
