@@ -11,6 +11,8 @@ pub mod conn;
 pub mod migrate;
 pub mod schema;
 pub mod testing;
+#[cfg(test)]
+mod trace_capture;
 pub mod tx;
 
 pub use batch::{BatchQueue, BatchWork};
