@@ -11,9 +11,11 @@ pub mod conn;
 pub mod migrate;
 pub mod schema;
 pub mod testing;
+#[cfg(test)]
+mod trace_capture;
 pub mod tx;
 
-pub use batch::{BatchQueue, BatchWork};
+pub use batch::{BatchQueue, BatchWork, Submitted};
 pub use blocking::{ping, run_blocking, with_conn};
 pub use cached_sql::{cached_sql, BindNext};
 pub use conn::{Backend, DbConn, DbPool, DbUrl, PoolOptions, PooledDbConn};

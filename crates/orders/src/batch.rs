@@ -5,6 +5,10 @@
 //! used), each order is written alone, exactly as if it had come by itself. SQLite has one
 //! writer at a time: there the orders are placed one after another, each in its own
 //! transaction.
+//!
+//! The batch runs on a writer that may be another request's: what is done for one order alone
+//! runs inside the span of the request that submitted it (`Head::span`), so that its log lines
+//! carry that request's id.
 
 use crate::create::{self, Prepared};
 use crate::idempotency::{self, KeyedRequest};
@@ -15,8 +19,9 @@ use crate::OrderSettings;
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
 use muhan_core::{clock, Actor, DomainError, DomainResult};
-use muhan_db::DbConn;
+use muhan_db::{DbConn, Submitted};
 use std::collections::HashMap;
+use tracing::Span;
 
 /// A request to place an order under an idempotency key; `parse` reads its body.
 pub struct OrderJob {
@@ -26,11 +31,12 @@ pub struct OrderJob {
     pub parse: Parse,
 }
 
-/// Who asks, under which key, with which body fingerprint.
+/// Who asks, under which key, with which body fingerprint; the span of the request.
 struct Head {
     actor: Actor,
     key: String,
     fingerprint: String,
+    span: Span,
 }
 
 impl Head {
@@ -45,23 +51,26 @@ impl Head {
 
 type Parse = Box<dyn FnOnce() -> DomainResult<ParsedOrder> + Send>;
 
-impl OrderJob {
-    fn split(self) -> (Head, Parse) {
-        let OrderJob {
-            actor,
-            key,
-            fingerprint,
-            parse,
-        } = self;
-        (
-            Head {
+fn split(submitted: Submitted<OrderJob>) -> (Head, Parse) {
+    let Submitted {
+        job:
+            OrderJob {
                 actor,
                 key,
                 fingerprint,
+                parse,
             },
-            parse,
-        )
-    }
+        span,
+    } = submitted;
+    (
+        Head {
+            actor,
+            key,
+            fingerprint,
+            span,
+        },
+        parse,
+    )
 }
 
 /// An answer to an order request: the status and the JSON body (201 and the order, or a
@@ -73,14 +82,16 @@ pub type OrderAnswer = (u16, String);
 pub fn place_batch(
     conn: &mut DbConn,
     settings: &OrderSettings,
-    jobs: Vec<OrderJob>,
+    jobs: Vec<Submitted<OrderJob>>,
 ) -> DomainResult<Vec<DomainResult<OrderAnswer>>> {
     if store::places_one_at_a_time(conn) {
         return Ok(jobs
             .into_iter()
             .map(|job| {
-                let (head, parse) = job.split();
-                create::place_keyed(conn, settings, &head.actor, &head.keyed(), parse)
+                let (head, parse) = split(job);
+                head.span.in_scope(|| {
+                    create::place_keyed(conn, settings, &head.actor, &head.keyed(), parse)
+                })
             })
             .collect());
     }
@@ -90,10 +101,12 @@ pub fn place_batch(
         .into_iter()
         .enumerate()
         .map(|(at, job)| {
-            let (head, parse) = job.split();
-            let checked = parse().and_then(|req| {
-                let agency_id = create::ordering_agency(conn, &head.actor, &req)?;
-                Ok((agency_id, req))
+            let (head, parse) = split(job);
+            let checked = head.span.in_scope(|| {
+                parse().and_then(|req| {
+                    let agency_id = create::ordering_agency(conn, &head.actor, &req)?;
+                    Ok((agency_id, req))
+                })
             });
             match checked {
                 Ok((agency_id, req)) => ready.push((at, agency_id, req)),
@@ -110,6 +123,7 @@ pub fn place_batch(
     }
     let mut answers = Vec::with_capacity(outcomes.len());
     for (outcome, head) in outcomes.into_iter().zip(&heads) {
+        let _in_request = head.span.enter();
         answers.push(match outcome {
             Some(Ok(body)) => Ok((201, body)),
             Some(Err(refused)) => {
@@ -216,6 +230,7 @@ fn place_ready(
     for n in one_by_one {
         let candidate = &mut candidates[n];
         let head = &heads[candidate.at];
+        let _in_request = head.span.enter();
         let outcome = candidate
             .prepare(settings, heads, &read.earlier, &placed_amounts, now)
             .and_then(|order| {
@@ -259,8 +274,17 @@ impl Candidate<'_> {
             .filter(|(agency, _)| *agency == self.agency_id)
             .map(|(_, amount)| amount.clone())
             .collect();
-        let actor = &heads[self.at].actor;
-        create::prepare(settings, actor, self.agency_id, self.req, &self.inputs, now)
+        let head = &heads[self.at];
+        head.span.in_scope(|| {
+            create::prepare(
+                settings,
+                &head.actor,
+                self.agency_id,
+                self.req,
+                &self.inputs,
+                now,
+            )
+        })
     }
 
     /// Takes this order's quantities from `stock` if every line fits.
