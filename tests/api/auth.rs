@@ -131,3 +131,35 @@ async fn pending_users_can_log_in_and_suspended_users_cannot() {
         .await
         .expect_problem(403, "account_suspended");
 }
+
+/// Throttling reserves an attempt before the password is checked, in one step that counts and
+/// records it: simultaneous wrong passwords cannot slip past the limit between the count and
+/// the record.
+#[tokio::test]
+async fn simultaneous_wrong_passwords_get_no_more_than_the_limit_checked() {
+    let app = spawn_app().await;
+    let attempts = (0..30).map(|_| app.login(ADMIN_EMAIL, "wrong-password-123"));
+    let replies = futures_util::future::join_all(attempts).await;
+    let mut checked = 0;
+    let mut throttled = 0;
+    for reply in &replies {
+        match reply.status.as_u16() {
+            401 => {
+                reply.expect_problem(401, "invalid_credentials");
+                checked += 1;
+            }
+            429 => {
+                reply.expect_problem(429, "too_many_attempts");
+                let retry_after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+                assert!((1..=900).contains(&retry_after), "{retry_after}");
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}: {}", reply.text),
+        }
+    }
+    assert_eq!((checked, throttled), (5, 25));
+    // The window still holds, for the right password too.
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .expect_problem(429, "too_many_attempts");
+}

@@ -6,6 +6,7 @@ pub mod jwt;
 pub mod login;
 pub mod password;
 pub mod refresh;
+mod store;
 pub mod throttle;
 pub mod users;
 

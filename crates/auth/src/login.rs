@@ -5,7 +5,7 @@ use crate::users::{self, User};
 use crate::{password, refresh as tokens, JwtKeys};
 use chrono::Duration;
 use muhan_core::{DomainError, DomainResult, Email, UserStatus};
-use muhan_db::{read_tx, write_tx, DbConn};
+use muhan_db::{write_tx, DbConn};
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -49,8 +49,9 @@ fn suspended() -> DomainError {
     }
 }
 
-/// Checks the password (slow, outside any transaction so no lock is held meanwhile) and
-/// opens a session. Unknown e-mail and wrong password get the same answer after the same work.
+/// Reserves the attempt with the throttle, checks the password (slow, outside any
+/// transaction so no lock is held meanwhile) and opens a session. Unknown e-mail and wrong
+/// password get the same answer after the same work.
 pub fn login(
     conn: &mut DbConn,
     keys: &JwtKeys,
@@ -60,13 +61,11 @@ pub fn login(
     client: Option<&str>,
 ) -> DomainResult<Session> {
     let throttle_keys = ThrottleKeys::new(email, client);
-    let user = read_tx(conn, |c| -> DomainResult<_> {
-        throttle::check(c, &settings.throttle, &throttle_keys)?;
-        match Email::parse(email) {
-            Ok(email) => users::find_row_by_email(c, &email),
-            Err(_) => Ok(None),
-        }
-    })?;
+    let reservation = throttle::reserve(conn, &settings.throttle, &throttle_keys)?;
+    let user = match Email::parse(email) {
+        Ok(email) => users::find_row_by_email(conn, &email)?,
+        Err(_) => None,
+    };
     let verified = match &user {
         Some(row) => password::verify(candidate, &row.password_hash),
         None => {
@@ -76,19 +75,17 @@ pub fn login(
     };
     let row = match user {
         Some(row) if verified => row,
-        _ => {
-            write_tx(conn, |c| {
-                throttle::record_failure(c, &settings.throttle, &throttle_keys)
-            })?;
-            return Err(invalid_credentials());
-        }
+        // The reservation stays: it is the recorded failure.
+        _ => return Err(invalid_credentials()),
     };
     let user = row.to_user()?;
     if user.status == UserStatus::Suspended {
+        // A right password is no failure, even for a suspended account.
+        write_tx(conn, |c| throttle::release(c, &reservation))?;
         return Err(suspended());
     }
     let refresh_token = write_tx(conn, |c| -> DomainResult<_> {
-        throttle::clear_email(c, &throttle_keys)?;
+        throttle::succeeded(c, &throttle_keys, &reservation)?;
         tokens::issue(c, user.id, None, settings.refresh_ttl)
     })?;
     Ok(Session {
