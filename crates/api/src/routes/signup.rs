@@ -4,21 +4,10 @@ use crate::error::{ApiError, Problem};
 use crate::json::Json;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use muhan_auth::password;
 use muhan_catalog::signup::{
-    self, Account, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
+    self, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
 };
 use muhan_db::write_tx;
-
-/// Hashes the new password on the blocking pool, before any connection or transaction is
-/// taken: argon2 is slow by design.
-async fn hash_password(account: Account) -> Result<(Account, String), ApiError> {
-    Ok(muhan_db::run_blocking(move || {
-        let hash = password::hash(&account.password)?;
-        Ok((account, hash))
-    })
-    .await?)
-}
 
 /// Register an enterprise and its first user. The enterprise is `pending` until an admin
 /// verifies it; a refused signup leaves nothing behind.
@@ -28,6 +17,7 @@ async fn hash_password(account: Account) -> Result<(Account, String), ApiError> 
         (status = 201, body = EnterpriseSignup),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken` or `biz_reg_no_taken`"),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "`validation_failed` or `invalid_biz_reg_no`"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "`service_unavailable`: too many passwords being hashed at once; retry after `Retry-After` seconds"),
     ))]
 #[post("/auth/signup/enterprise")]
 pub async fn enterprise(
@@ -35,7 +25,7 @@ pub async fn enterprise(
     body: Json<EnterpriseSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (account, new) = body.into_inner().parse()?;
-    let (account, hash) = hash_password(account).await?;
+    let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::enterprise(c, &account, &hash, &new))
     })
@@ -50,6 +40,7 @@ pub async fn enterprise(
         (status = 201, body = BuyerSignup),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "`email_taken`"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "`service_unavailable`: too many passwords being hashed at once; retry after `Retry-After` seconds"),
     ))]
 #[post("/auth/signup/buyer")]
 pub async fn buyer(
@@ -57,8 +48,9 @@ pub async fn buyer(
     body: Json<BuyerSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    let (account, hash) = hash_password(req.parse()?).await?;
+    let account = req.parse()?;
     let agency_id = req.agency_id;
+    let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::buyer(c, &account, &hash, agency_id))
     })
