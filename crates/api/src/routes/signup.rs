@@ -25,6 +25,11 @@ pub async fn enterprise(
     body: Json<EnterpriseSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (account, new) = body.into_inner().parse()?;
+    // Everything that can refuse the signup, before the slow hash.
+    let (account, new) = muhan_db::with_conn(&state.pool, move |c| {
+        signup::check_enterprise(c, &account, &new).map(|()| (account, new))
+    })
+    .await?;
     let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::enterprise(c, &account, &hash, &new))
@@ -50,6 +55,11 @@ pub async fn buyer(
     let req = body.into_inner();
     let account = req.parse()?;
     let agency_id = req.agency_id;
+    // Everything that can refuse the signup, before the slow hash.
+    let account = muhan_db::with_conn(&state.pool, move |c| {
+        signup::check_buyer(c, &account, agency_id).map(|()| account)
+    })
+    .await?;
     let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::buyer(c, &account, &hash, agency_id))
