@@ -1,23 +1,33 @@
 //! A bound on password work. One argon2id hash or check takes a core and 19 MiB for some
 //! tens of milliseconds; unbounded, a burst of signups or logins grows the process by that
-//! much per request and takes the CPU from every other request. Here at most `concurrency`
-//! of them run at once, on the blocking pool, each holding its permit and nothing else (no
-//! database connection). A request that cannot start within `max_wait` is answered 503
-//! `service_unavailable` with `Retry-After` instead of queueing without bound.
+//! much per request and takes the CPU from every other request. Here they run on the gate's
+//! own blocking threads, one per permit (`concurrency`), each request holding its permit and
+//! nothing else (no database connection) until its work is done. Always the same few threads
+//! do this work, so the memory argon2 touches stays at `concurrency` × 19 MiB however many
+//! other threads the process has (an allocator keeps freed memory per thread: on the shared
+//! blocking pool every thread that ever hashed would keep its 19 MiB). A request that cannot
+//! start within `max_wait` is answered 503 `service_unavailable` with `Retry-After` instead
+//! of queueing without bound.
 
 use crate::password;
 use muhan_core::{DomainError, DomainResult, Password};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, Semaphore};
 
 #[derive(Debug, Clone)]
 pub struct PasswordWorkSettings {
-    /// Hashes and checks running at once (at least 1).
+    /// Hashes and checks running at once, each on a thread of its own (1 to `MAX_CONCURRENCY`).
     pub concurrency: usize,
     /// How long a request waits for its turn before 503.
     pub max_wait: Duration,
+}
+
+impl PasswordWorkSettings {
+    pub const MAX_CONCURRENCY: usize = 256;
 }
 
 impl Default for PasswordWorkSettings {
@@ -33,13 +43,18 @@ impl Default for PasswordWorkSettings {
 /// The seconds a client refused for lack of a permit is told to wait.
 const RETRY_AFTER_SECS: u64 = 1;
 
-/// Shared by every request of one server instance (clones share the permits).
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Shared by every request of one server instance (clones share the permits and threads;
+/// the threads end when the last clone is dropped).
 #[derive(Clone)]
 pub struct PasswordGate(Arc<Gate>);
 
 struct Gate {
     permits: Arc<Semaphore>,
     max_wait: Duration,
+    /// To the password threads. Holding a permit, a job finds a thread free at once.
+    jobs: mpsc::Sender<Job>,
     /// A hash of a fixed password with the same parameters, checked when the e-mail is
     /// unknown so that the answer takes as long as for a wrong password.
     dummy_phc: String,
@@ -48,15 +63,36 @@ struct Gate {
 }
 
 impl PasswordGate {
-    /// Hashes the dummy password once, so blocking: call it at start-up.
+    /// Starts the password threads and hashes the dummy password on one of them, waiting for
+    /// it: call it at start-up.
     pub fn new(settings: &PasswordWorkSettings) -> DomainResult<Self> {
+        let threads = settings
+            .concurrency
+            .clamp(1, PasswordWorkSettings::MAX_CONCURRENCY);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || work_off(&queue))
+                .map_err(DomainError::internal)?;
+        }
         let dummy =
             Password::parse("muhan-dummy-password-for-timing").map_err(DomainError::internal)?;
-        let permits = settings.concurrency.clamp(1, Semaphore::MAX_PERMITS);
+        let (hashed, dummy_phc) = mpsc::channel();
+        jobs.send(Box::new(move || {
+            let _ = hashed.send(password::hash(&dummy));
+        }))
+        .map_err(|_| DomainError::internal("the password threads did not start"))?;
+        let dummy_phc = dummy_phc
+            .recv()
+            .map_err(|_| DomainError::internal("hashing the dummy password failed"))??;
         Ok(Self(Arc::new(Gate {
-            permits: Arc::new(Semaphore::new(permits)),
+            permits: Arc::new(Semaphore::new(threads)),
             max_wait: settings.max_wait,
-            dummy_phc: password::hash(&dummy)?,
+            jobs,
+            dummy_phc,
             started: AtomicU64::new(0),
         })))
     }
@@ -87,9 +123,9 @@ impl PasswordGate {
         self.0.started.load(Ordering::Relaxed)
     }
 
-    /// Waits (at most `max_wait`) for a permit, then runs `work` on the blocking pool. The
-    /// permit moves into the blocking task: it is held until the work ends even when the
-    /// request is dropped meanwhile, so the bound holds for abandoned requests too.
+    /// Waits (at most `max_wait`) for a permit, then runs `work` on a password thread. The
+    /// permit moves into the job: it is held until the work ends even when the request is
+    /// dropped meanwhile, so the bound holds for abandoned requests too.
     async fn run<T, F>(&self, work: F) -> DomainResult<T>
     where
         F: FnOnce(&Gate) -> DomainResult<T> + Send + 'static,
@@ -107,12 +143,38 @@ impl PasswordGate {
             }
         };
         let gate = self.0.clone();
-        muhan_db::run_blocking(move || {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move || {
             let _permit = permit;
             gate.started.fetch_add(1, Ordering::Relaxed);
-            work(&gate)
-        })
-        .await
+            let _ = answer.send(work(&gate));
+        });
+        self.0
+            .jobs
+            .send(job)
+            .map_err(|_| DomainError::internal("the password threads have stopped"))?;
+        answered
+            .await
+            .map_err(|_| DomainError::internal("password work failed"))?
+    }
+}
+
+/// A password thread: runs jobs until the gate is dropped. A panicking job is answered as an
+/// internal error (its answer channel is dropped) and the thread goes on.
+fn work_off(queue: &Mutex<mpsc::Receiver<Job>>) {
+    loop {
+        let next = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match next {
+            Ok(job) => {
+                if catch_unwind(AssertUnwindSafe(job)).is_err() {
+                    tracing::error!("a password job panicked");
+                }
+            }
+            Err(mpsc::RecvError) => return,
+        }
     }
 }
 

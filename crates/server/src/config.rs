@@ -55,7 +55,8 @@ pub struct Config {
     /// pool of 1).
     pub order_writers: usize,
     /// Password hashes and checks (argon2id: 19 MiB and a core each, for tens of
-    /// milliseconds) running at once; unset = one per core.
+    /// milliseconds) running at once, each on a thread of its own; unset = one per core
+    /// (1 to 256).
     pub password_hash_concurrency: Option<usize>,
     /// How long a signup or login waits for its turn to hash or check a password before it
     /// is refused (503 `service_unavailable` with `Retry-After`), in milliseconds.

@@ -95,14 +95,18 @@ fn order_writers(config: &Config) -> anyhow::Result<usize> {
 }
 
 /// The bound on password work: `password_hash_concurrency` hashes and checks at once (unset:
-/// one per core), each request waiting at most `password_hash_wait_ms` for its turn.
+/// one per core; at most 256, each is a thread), each request waiting at most
+/// `password_hash_wait_ms` for its turn.
 fn password_work(config: &Config) -> anyhow::Result<PasswordWorkSettings> {
     let defaults = PasswordWorkSettings::default();
     let concurrency = config
         .password_hash_concurrency
         .unwrap_or(defaults.concurrency);
-    if concurrency == 0 {
-        anyhow::bail!("password_hash_concurrency must be at least 1");
+    if !(1..=PasswordWorkSettings::MAX_CONCURRENCY).contains(&concurrency) {
+        anyhow::bail!(
+            "password_hash_concurrency must be between 1 and {}",
+            PasswordWorkSettings::MAX_CONCURRENCY
+        );
     }
     Ok(PasswordWorkSettings {
         concurrency,
@@ -254,5 +258,6 @@ mod tests {
         assert_eq!(one.concurrency, 1);
         assert_eq!(one.max_wait, std::time::Duration::from_millis(50));
         assert!(password_work(&with(Some(0), 50)).is_err());
+        assert!(password_work(&with(Some(257), 50)).is_err());
     }
 }
