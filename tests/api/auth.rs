@@ -131,3 +131,106 @@ async fn pending_users_can_log_in_and_suspended_users_cannot() {
         .await
         .expect_problem(403, "account_suspended");
 }
+
+/// Throttling reserves an attempt before the password is checked, in one step that counts and
+/// records it: simultaneous wrong passwords cannot slip past the limit between the count and
+/// the record.
+#[tokio::test]
+async fn simultaneous_wrong_passwords_get_no_more_than_the_limit_checked() {
+    let app = spawn_app().await;
+    let attempts = (0..30).map(|_| app.login(ADMIN_EMAIL, "wrong-password-123"));
+    let replies = futures_util::future::join_all(attempts).await;
+    let mut checked = 0;
+    let mut throttled = 0;
+    for reply in &replies {
+        match reply.status.as_u16() {
+            401 => {
+                reply.expect_problem(401, "invalid_credentials");
+                checked += 1;
+            }
+            429 => {
+                reply.expect_problem(429, "too_many_attempts");
+                let retry_after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+                assert!((1..=900).contains(&retry_after), "{retry_after}");
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}: {}", reply.text),
+        }
+    }
+    assert_eq!((checked, throttled), (5, 25));
+    // The window still holds, for the right password too.
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .expect_problem(429, "too_many_attempts");
+}
+
+/// Password work is bounded: with one check at a time and no wait allowed, simultaneous
+/// logins beyond it are refused with 503 `service_unavailable` and `Retry-After` (never 500,
+/// never an unbounded queue). A refused attempt was never checked, so it does not count
+/// against the throttle.
+#[tokio::test]
+async fn password_checks_beyond_the_bound_are_refused_with_503() {
+    let app = spawn_app_with(|c| {
+        c.password_hash_concurrency = Some(1);
+        c.password_hash_wait_ms = 0;
+        c.login_max_failures_per_client = 30;
+    })
+    .await;
+    let emails: Vec<String> = (0..30).map(|i| format!("nobody{i}@muhan.test")).collect();
+    let attempts = emails
+        .iter()
+        .map(|email| app.login(email, "wrong-password-123"));
+    let replies = futures_util::future::join_all(attempts).await;
+    let mut checked = 0;
+    let mut refused = 0;
+    for reply in &replies {
+        match reply.status.as_u16() {
+            401 => {
+                reply.expect_problem(401, "invalid_credentials");
+                checked += 1;
+            }
+            503 => {
+                reply.expect_problem(503, "service_unavailable");
+                let retry_after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+                assert!(retry_after >= 1, "{retry_after}");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {}", reply.text),
+        }
+    }
+    assert!(
+        checked >= 1 && refused >= 1,
+        "{checked} checked, {refused} refused"
+    );
+    // Only the checked attempts count against this client's 30.
+    app.login("nobody-else@muhan.test", "wrong-password-123")
+        .await
+        .expect_problem(401, "invalid_credentials");
+}
+
+/// Every attempt within the limit costs one password check, the same for an unknown e-mail
+/// (a dummy hash is checked), a malformed one and a wrong password; a throttled one costs none.
+#[tokio::test]
+async fn every_attempt_costs_one_check_and_a_throttled_one_none() {
+    let app = spawn_app().await;
+    let before = app.passwords.started();
+    for (i, email) in ["nobody@muhan.test", "not-an-address", ADMIN_EMAIL]
+        .into_iter()
+        .enumerate()
+    {
+        app.login(email, "wrong-password-123")
+            .await
+            .expect_problem(401, "invalid_credentials");
+        assert_eq!(app.passwords.started(), before + i as u64 + 1, "{email}");
+    }
+    for _ in 0..4 {
+        app.login(ADMIN_EMAIL, "wrong-password-123")
+            .await
+            .expect(401);
+    }
+    let checked = app.passwords.started();
+    app.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .expect_problem(429, "too_many_attempts");
+    assert_eq!(app.passwords.started(), checked);
+}

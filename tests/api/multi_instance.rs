@@ -49,3 +49,17 @@ async fn login_throttling_holds_across_instances() {
         .await
         .expect_problem(429, "too_many_attempts");
 }
+
+#[tokio::test]
+async fn simultaneous_failures_on_two_instances_share_one_limit() {
+    let a = spawn_app().await;
+    let b = a.another_instance().await;
+    let attempts = (0..30).map(|i| {
+        let app = if i % 2 == 0 { &a } else { &b };
+        app.login(ADMIN_EMAIL, "wrong-password-123")
+    });
+    let replies = futures_util::future::join_all(attempts).await;
+    let checked = replies.iter().filter(|r| r.status == 401).count();
+    let throttled = replies.iter().filter(|r| r.status == 429).count();
+    assert_eq!((checked, throttled), (5, 25));
+}

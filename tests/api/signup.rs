@@ -379,3 +379,76 @@ async fn districts_and_categories_are_public_reference_data() {
     .await
     .expect_problem(409, "conflict");
 }
+
+/// Every refusal that needs no password hash comes before it: signups that the database
+/// refuses (unknown agency or district, number or address taken) cost no argon2 work, however
+/// many arrive at once.
+#[tokio::test]
+async fn signups_refused_by_the_database_never_hash_a_password() {
+    let app = spawn_app().await;
+    app.post(
+        "/api/v1/auth/signup/enterprise",
+        None,
+        &enterprise_body("taken@coop.test", &biz_no(7)),
+    )
+    .await
+    .expect(201);
+    let admin = app.admin_token().await;
+    let agency = app
+        .post(
+            "/api/v1/agencies",
+            Some(&admin),
+            &json!({"name": "대구광역시청", "kind": "local_government", "district": "27110"}),
+        )
+        .await
+        .expect(201);
+    let before = app.passwords.started();
+
+    let bodies: Vec<Value> = (0..60)
+        .map(|i| json!({"email": format!("b{i}@daegu.test"), "password": "buyer-password-1", "display_name": "구매담당", "agency_id": 99999}))
+        .collect();
+    let buyers = bodies
+        .iter()
+        .map(|body| app.post("/api/v1/auth/signup/buyer", None, body));
+    for reply in futures_util::future::join_all(buyers).await {
+        let problem = reply.expect_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], "agency_id");
+    }
+    app.post(
+        "/api/v1/auth/signup/buyer",
+        None,
+        &json!({"email": "Taken@coop.test", "password": "buyer-password-1", "display_name": "구매담당", "agency_id": agency["id"]}),
+    )
+    .await
+    .expect_problem(409, "email_taken");
+    let mut unknown_district = enterprise_body("d@coop.test", &biz_no(8));
+    unknown_district["enterprise"]["district"] = json!("11110");
+    app.post("/api/v1/auth/signup/enterprise", None, &unknown_district)
+        .await
+        .expect_problem(422, "validation_failed");
+    app.post(
+        "/api/v1/auth/signup/enterprise",
+        None,
+        &enterprise_body("n@coop.test", &biz_no(7)),
+    )
+    .await
+    .expect_problem(409, "biz_reg_no_taken");
+    app.post(
+        "/api/v1/auth/signup/enterprise",
+        None,
+        &enterprise_body("TAKEN@coop.test", &biz_no(9)),
+    )
+    .await
+    .expect_problem(409, "email_taken");
+    assert_eq!(app.passwords.started(), before, "a refused signup hashed");
+
+    // An acceptable signup hashes once.
+    app.post(
+        "/api/v1/auth/signup/enterprise",
+        None,
+        &enterprise_body("ok@coop.test", &biz_no(9)),
+    )
+    .await
+    .expect(201);
+    assert_eq!(app.passwords.started(), before + 1);
+}

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub config: Config,
+    /// This instance's bound on password work; `started()` counts the hashes and checks.
+    pub passwords: muhan_auth::PasswordGate,
     db: Arc<TestDatabase>,
     data_dir: Arc<tempfile::TempDir>,
 }
@@ -90,6 +92,9 @@ pub fn test_config() -> Config {
         admin_password: Some(ADMIN_PASSWORD.into()),
         workers: Some(2),
         db_pool_size: 4,
+        // Tests share a loaded machine: slow hashing must not turn into 503s. The test of the
+        // bound sets its own.
+        password_hash_wait_ms: 30_000,
         ..Config::default()
     }
 }
@@ -118,6 +123,7 @@ async fn start(config: Config, db: Arc<TestDatabase>, data_dir: Arc<tempfile::Te
         .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool().clone();
+    let passwords = app.passwords().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -127,6 +133,7 @@ async fn start(config: Config, db: Arc<TestDatabase>, data_dir: Arc<tempfile::Te
             .unwrap(),
         pool,
         config,
+        passwords,
         db,
         data_dir,
     }

@@ -141,6 +141,11 @@ impl ApiError {
                 "too_many_attempts",
                 format!("too many failed attempts; try again in {retry_after_secs} s"),
             ),
+            DomainError::Busy { retry_after_secs } => Problem::new(
+                self.status_code(),
+                "service_unavailable",
+                format!("the server is busy; try again in {retry_after_secs} s"),
+            ),
             DomainError::Unavailable(_) => Problem::new(
                 self.status_code(),
                 "service_unavailable",
@@ -168,7 +173,9 @@ impl ResponseError for ApiError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
             DomainError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            DomainError::Busy { .. } | DomainError::Unavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -184,7 +191,11 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = self.problem().response();
-        if let Self::Domain(DomainError::TooManyAttempts { retry_after_secs }) = self {
+        if let Self::Domain(
+            DomainError::TooManyAttempts { retry_after_secs }
+            | DomainError::Busy { retry_after_secs },
+        ) = self
+        {
             if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

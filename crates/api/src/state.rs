@@ -1,7 +1,7 @@
 //! Shared, read-only state of one server instance. Nothing here is shared between instances:
 //! everything that must be (tokens, throttling, idempotency) lives in the database.
 
-use muhan_auth::{JwtKeys, LoginSettings};
+use muhan_auth::{JwtKeys, LoginSettings, PasswordGate};
 use muhan_db::{BatchQueue, DbPool};
 use muhan_orders::batch::{OrderAnswer, OrderJob};
 use muhan_orders::OrderSettings;
@@ -19,4 +19,6 @@ pub struct AppState {
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (only behind a trusted
     /// reverse proxy; otherwise clients could forge it to dodge login throttling).
     pub trust_proxy_headers: bool,
+    /// The bound on argon2 work (hashing and checking passwords) of this instance.
+    pub passwords: PasswordGate,
 }

@@ -1,11 +1,12 @@
 //! Login and token refresh: the flows that turn credentials into a session.
 
+use crate::gate::PasswordGate;
 use crate::throttle::{self, ThrottleKeys, ThrottleSettings};
 use crate::users::{self, User};
-use crate::{password, refresh as tokens, JwtKeys};
+use crate::{refresh as tokens, JwtKeys};
 use chrono::Duration;
 use muhan_core::{DomainError, DomainResult, Email, UserStatus};
-use muhan_db::{read_tx, write_tx, DbConn};
+use muhan_db::{with_conn, write_tx, DbConn, DbPool};
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -49,48 +50,66 @@ fn suspended() -> DomainError {
     }
 }
 
-/// Checks the password (slow, outside any transaction so no lock is held meanwhile) and
-/// opens a session. Unknown e-mail and wrong password get the same answer after the same work.
-pub fn login(
-    conn: &mut DbConn,
+/// Logs in, in three steps so that nothing is held longer than it must be: with one pooled
+/// connection the attempt is reserved with the throttle (429 beyond the limit, before any
+/// password work) and the account read; the connection goes back to the pool and the
+/// password is checked on the blocking pool holding only a permit of `passwords` (503 when
+/// none is free in time: the attempt is then taken back, it was never checked); then, for a
+/// right password, a connection again to forgive the failures and store the refresh token.
+/// Unknown e-mail and wrong password get the same answer after the same work (a dummy hash is
+/// checked for an unknown e-mail).
+pub async fn login(
+    pool: &DbPool,
+    passwords: &PasswordGate,
     keys: &JwtKeys,
     settings: &LoginSettings,
-    email: &str,
-    candidate: &str,
-    client: Option<&str>,
+    email: String,
+    candidate: String,
+    client: Option<String>,
 ) -> DomainResult<Session> {
-    let throttle_keys = ThrottleKeys::new(email, client);
-    let user = read_tx(conn, |c| -> DomainResult<_> {
-        throttle::check(c, &settings.throttle, &throttle_keys)?;
-        match Email::parse(email) {
-            Ok(email) => users::find_row_by_email(c, &email),
-            Err(_) => Ok(None),
-        }
-    })?;
-    let verified = match &user {
-        Some(row) => password::verify(candidate, &row.password_hash),
-        None => {
-            password::verify_dummy(candidate);
-            false
+    let throttle_keys = ThrottleKeys::new(&email, client.as_deref());
+    let throttle = settings.throttle.clone();
+    let (reservation, row, throttle_keys) = with_conn(pool, move |c| {
+        let reservation = throttle::reserve(c, &throttle, &throttle_keys)?;
+        let row = match Email::parse(&email) {
+            Ok(email) => users::find_row_by_email(c, &email)?,
+            Err(_) => None,
+        };
+        Ok((reservation, row, throttle_keys))
+    })
+    .await?;
+    let stored = row.as_ref().map(|r| r.password_hash.clone());
+    let verified = match passwords.verify(candidate, stored).await {
+        Ok(verified) => verified,
+        Err(refused) => {
+            if let Err(error) = with_conn(pool, move |c| throttle::release(c, &reservation)).await {
+                tracing::warn!(%error, "could not take back a login attempt that was not checked");
+            }
+            return Err(refused);
         }
     };
-    let row = match user {
+    let row = match row {
         Some(row) if verified => row,
-        _ => {
-            write_tx(conn, |c| {
-                throttle::record_failure(c, &settings.throttle, &throttle_keys)
-            })?;
-            return Err(invalid_credentials());
-        }
+        // The reservation stays: it is the recorded failure.
+        _ => return Err(invalid_credentials()),
     };
     let user = row.to_user()?;
-    if user.status == UserStatus::Suspended {
-        return Err(suspended());
-    }
-    let refresh_token = write_tx(conn, |c| -> DomainResult<_> {
-        throttle::clear_email(c, &throttle_keys)?;
-        tokens::issue(c, user.id, None, settings.refresh_ttl)
-    })?;
+    let refresh_ttl = settings.refresh_ttl;
+    let user_id = user.id;
+    let suspended_account = user.status == UserStatus::Suspended;
+    let refresh_token = with_conn(pool, move |c| {
+        write_tx(c, |c| -> DomainResult<_> {
+            if suspended_account {
+                // A right password is no failure, even for a suspended account.
+                throttle::release(c, &reservation)?;
+                return Ok(None);
+            }
+            throttle::succeeded(c, &throttle_keys, &reservation)?;
+            tokens::issue(c, user_id, None, refresh_ttl).map(Some)
+        })
+    })
+    .await?
+    .ok_or_else(suspended)?;
     Ok(Session {
         access_token: keys.issue(user.id, user.role)?,
         token_type: "Bearer",

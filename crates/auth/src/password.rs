@@ -1,10 +1,10 @@
 //! argon2id hashing with the OWASP minimum parameters (m = 19456 KiB, t = 2, p = 1).
-//! Both functions are slow by design: call them from blocking code only.
+//! Both functions are slow by design: call them from blocking code only; request handlers go
+//! through `PasswordGate`, which bounds how many run at once.
 
 use argon2::password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use muhan_core::{DomainError, DomainResult, Password};
-use std::sync::OnceLock;
 
 fn hasher() -> DomainResult<Argon2<'static>> {
     let params = Params::new(19_456, 2, 1, None).map_err(DomainError::internal)?;
@@ -28,19 +28,6 @@ pub fn verify(candidate: &str, phc: &str) -> bool {
         Ok(h) => h.verify_password(candidate.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
-}
-
-/// Verifies against a fixed hash of the same cost, so a login for an unknown e-mail takes as
-/// long as one with a wrong password and timing does not reveal which addresses exist.
-pub fn verify_dummy(candidate: &str) {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let phc = DUMMY.get_or_init(|| {
-        Password::parse("muhan-dummy-password-for-timing")
-            .ok()
-            .and_then(|p| hash(&p).ok())
-            .unwrap_or_default()
-    });
-    let _ = verify(candidate, phc);
 }
 
 #[cfg(test)]

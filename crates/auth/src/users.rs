@@ -64,11 +64,23 @@ pub struct NewUser<'a> {
     pub agency_id: Option<i64>,
 }
 
+/// 409 `email_taken` when the address is in use (in any letter case). A cheap check to make
+/// before hashing a new password; `create` makes it again, and its unique index settles races.
+pub fn ensure_email_free(conn: &mut DbConn, email: &Email) -> DomainResult<()> {
+    let taken: Option<i64> = users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    match taken {
+        Some(_) => Err(email_taken()),
+        None => Ok(()),
+    }
+}
+
 /// Inserts a user; 409 `email_taken` when the address is in use (in any letter case).
 pub fn create(conn: &mut DbConn, new: &NewUser<'_>) -> DomainResult<User> {
-    if find_row_by_email(conn, new.email)?.is_some() {
-        return Err(email_taken());
-    }
+    ensure_email_free(conn, new.email)?;
     let now = clock::now();
     let inserted = diesel::insert_into(users::table)
         .values((

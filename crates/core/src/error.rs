@@ -62,6 +62,10 @@ pub enum DomainError {
     /// Throttled (HTTP 429).
     #[error("too many attempts; retry after {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Too busy to take this request on now; it may be retried after `retry_after_secs`
+    /// (HTTP 503 `service_unavailable` with `Retry-After`).
+    #[error("busy; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// The database or another dependency cannot be reached (HTTP 503).
     #[error("service unavailable: {0}")]
     Unavailable(String),

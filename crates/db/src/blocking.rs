@@ -34,13 +34,27 @@ where
 /// (as `run_blocking`). An unreachable database is reported as `Unavailable` (503), not as an
 /// internal error; so is a connection found dead after the work failed, which the pool then
 /// drops (the next request gets a new one).
+///
+/// No more calls than the pool has connections take a blocking thread at once: the others
+/// wait for their turn here, as futures (as long as they would wait for a connection, then
+/// 503). Otherwise every request waiting for a connection would hold a thread of its own,
+/// and a burst of a few hundred requests would start as many threads (each with its stack
+/// and its allocator's per-thread memory, about a mebibyte).
 pub async fn with_conn<T, F>(pool: &DbPool, work: F) -> DomainResult<T>
 where
     F: FnOnce(&mut DbConn) -> DomainResult<T> + Send + 'static,
     T: Send + 'static,
 {
+    let turn = pool.turn().await.ok_or_else(|| {
+        DomainError::Unavailable("no database connection came free in time".into())
+    })?;
     let pool = pool.clone();
-    run_blocking(move || with_pooled_conn(&pool, work)).await
+    run_blocking(move || {
+        // Held until the work ends, even when the request is dropped meanwhile.
+        let _turn = turn;
+        with_pooled_conn(&pool, work)
+    })
+    .await
 }
 
 /// `with_conn` on the current (blocking) thread.

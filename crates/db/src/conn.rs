@@ -6,7 +6,9 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::R2D2Connection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -191,6 +193,10 @@ impl Default for PoolOptions {
 pub struct DbPool {
     pool: r2d2::Pool<DbConnectionManager>,
     backend: Backend,
+    /// One per connection: `with_conn` takes one before it takes a blocking thread, so that
+    /// requests waiting for a connection wait as futures, not as blocked threads.
+    turns: Arc<Semaphore>,
+    turn_timeout: Duration,
 }
 
 impl DbPool {
@@ -212,7 +218,18 @@ impl DbPool {
         Ok(Self {
             pool,
             backend: url.backend(),
+            turns: Arc::new(Semaphore::new(options.max_size.max(1) as usize)),
+            turn_timeout: options.connect_timeout,
         })
+    }
+
+    /// Waits (as long as for a connection) until fewer than `max_size` callers hold a turn.
+    /// `None` when none came free in time.
+    pub(crate) async fn turn(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::time::timeout(self.turn_timeout, self.turns.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()
     }
 
     pub fn backend(&self) -> Backend {

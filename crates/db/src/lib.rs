@@ -36,3 +36,16 @@ pub enum DbError {
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
 }
+
+/// Runs `$body` with `$c` bound to the concrete connection of whichever backend `$conn` is.
+/// For the few statements the multi-backend enum cannot express (multi-row inserts, upserts);
+/// the body is written once and compiled for both backends. Use it in `store` modules only.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConn::Postgresql($c) => $body,
+            $crate::DbConn::Sqlite($c) => $body,
+        }
+    };
+}

@@ -56,6 +56,13 @@ pub struct Config {
     /// meanwhile (group commit); at least 1 (at most `db_pool_size` - 1 are used, 1 with a
     /// pool of 1).
     pub order_writers: usize,
+    /// Password hashes and checks (argon2id: 19 MiB and a core each, for tens of
+    /// milliseconds) running at once, each on a thread of its own; unset = one per core
+    /// (1 to 256).
+    pub password_hash_concurrency: Option<usize>,
+    /// How long a signup or login waits for its turn to hash or check a password before it
+    /// is refused (503 `service_unavailable` with `Retry-After`), in milliseconds.
+    pub password_hash_wait_ms: u64,
 }
 
 impl Default for Config {
@@ -83,6 +90,8 @@ impl Default for Config {
             private_contract_limits: BTreeMap::new(),
             idempotency_key_retention_hours: 7 * 24,
             order_writers: 2,
+            password_hash_concurrency: None,
+            password_hash_wait_ms: 2000,
         }
     }
 }

@@ -8,7 +8,9 @@ use actix_web::HttpServer;
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::{anyhow, Context};
 use muhan_api::{build_app, AppState};
-use muhan_auth::{password, users, JwtKeys, LoginSettings, ThrottleSettings};
+use muhan_auth::{
+    password, users, JwtKeys, LoginSettings, PasswordGate, PasswordWorkSettings, ThrottleSettings,
+};
 use muhan_core::{Email, EnterpriseKind, Password};
 use muhan_db::{run_migrations, write_tx, BatchQueue, DbConn, DbPool, DbUrl, PoolOptions};
 use muhan_orders::batch::{self, OrderAnswer, OrderJob};
@@ -20,6 +22,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     key_retention: chrono::Duration,
+    passwords: PasswordGate,
 }
 
 /// Connects to the configured database and applies pending migrations.
@@ -101,6 +104,30 @@ fn order_writers(config: &Config) -> anyhow::Result<usize> {
     Ok(config.order_writers.min(spare))
 }
 
+/// The bound on password work: `password_hash_concurrency` hashes and checks at once (unset:
+/// one per core; at most 256, each is a thread), each request waiting at most
+/// `password_hash_wait_ms` for its turn.
+fn password_work(config: &Config) -> anyhow::Result<PasswordWorkSettings> {
+    let defaults = PasswordWorkSettings::default();
+    let concurrency = config
+        .password_hash_concurrency
+        .unwrap_or(defaults.concurrency);
+    if !(1..=PasswordWorkSettings::MAX_CONCURRENCY).contains(&concurrency) {
+        anyhow::bail!(
+            "password_hash_concurrency must be between 1 and {}",
+            PasswordWorkSettings::MAX_CONCURRENCY
+        );
+    }
+    Ok(PasswordWorkSettings {
+        concurrency,
+        max_wait: std::time::Duration::from_millis(config.password_hash_wait_ms),
+    })
+}
+
+fn password_gate(config: &Config) -> anyhow::Result<PasswordGate> {
+    Ok(PasswordGate::new(&password_work(config)?)?)
+}
+
 /// Orders written by one statement at most: bounds the statement (its arrays) and the time
 /// the batch's orders wait for each other.
 const MAX_ORDERS_PER_BATCH: usize = 32;
@@ -137,7 +164,9 @@ impl Application {
             order_queue,
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
+            passwords: password_gate(config)?,
         };
+        let passwords = state.passwords.clone();
         let listener =
             TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -160,6 +189,7 @@ impl Application {
             server: server.run(),
             pool,
             key_retention: chrono::Duration::hours(config.idempotency_key_retention_hours),
+            passwords,
         })
     }
 
@@ -169,6 +199,11 @@ impl Application {
 
     pub fn pool(&self) -> &DbPool {
         &self.pool
+    }
+
+    /// The bound on password work, shared by this instance's requests.
+    pub fn passwords(&self) -> &PasswordGate {
+        &self.passwords
     }
 
     /// Serves until the process is told to stop (SIGINT/SIGTERM: graceful shutdown), purging
@@ -216,5 +251,23 @@ mod tests {
         assert_eq!(order_writers(&with(2, 2)).ok(), Some(1));
         assert_eq!(order_writers(&with(2, 1)).ok(), Some(1));
         assert!(order_writers(&with(0, 16)).is_err());
+    }
+
+    #[test]
+    fn password_work_defaults_to_one_per_core_and_refuses_none() {
+        let with = |password_hash_concurrency, password_hash_wait_ms| Config {
+            password_hash_concurrency,
+            password_hash_wait_ms,
+            ..Config::default()
+        };
+        let default = password_work(&Config::default()).unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(default.concurrency, cores);
+        assert_eq!(default.max_wait, std::time::Duration::from_secs(2));
+        let one = password_work(&with(Some(1), 50)).unwrap();
+        assert_eq!(one.concurrency, 1);
+        assert_eq!(one.max_wait, std::time::Duration::from_millis(50));
+        assert!(password_work(&with(Some(0), 50)).is_err());
+        assert!(password_work(&with(Some(257), 50)).is_err());
     }
 }

@@ -37,10 +37,13 @@ fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
 /// Exchange e-mail and password for an access token and a refresh token.
 ///
 /// Unknown e-mail and wrong password get the same 401. Repeated failures for one e-mail or
-/// one client address are answered 429 with `Retry-After`.
+/// one client address are answered 429 with `Retry-After` (an attempt counts from its start,
+/// so simultaneous ones cannot exceed the limit). When too many passwords are being checked
+/// at once, 503 with `Retry-After`.
 #[utoipa::path(operation_id = "auth_login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = Session),
+        (status = 401, response = problems::Unauthorized),
         (status = 403, response = problems::Forbidden),
         (status = 422, response = problems::UnprocessableEntity),
         (status = 429, response = problems::TooManyRequests)))]
@@ -52,10 +55,15 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let client = client_address(&req, &state);
-    let st = state.clone();
-    let session = muhan_db::with_conn(&state.pool, move |c| {
-        muhan_auth::login(c, &st.jwt, &st.login, &email, &password, client.as_deref())
-    })
+    let session = muhan_auth::login(
+        &state.pool,
+        &state.passwords,
+        &state.jwt,
+        &state.login,
+        email,
+        password,
+        client,
+    )
     .await?;
     Ok(HttpResponse::Ok().json(session))
 }

@@ -5,21 +5,10 @@ use crate::json::Json;
 use crate::problems;
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use muhan_auth::password;
 use muhan_catalog::signup::{
-    self, Account, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
+    self, BuyerSignup, BuyerSignupRequest, EnterpriseSignup, EnterpriseSignupRequest,
 };
 use muhan_db::write_tx;
-
-/// Hashes the new password on the blocking pool, before any connection or transaction is
-/// taken: argon2 is slow by design.
-async fn hash_password(account: Account) -> Result<(Account, String), ApiError> {
-    Ok(muhan_db::run_blocking(move || {
-        let hash = password::hash(&account.password)?;
-        Ok((account, hash))
-    })
-    .await?)
-}
 
 /// Register an enterprise and its first user. The enterprise is `pending` until an admin
 /// verifies it; a refused signup leaves nothing behind.
@@ -35,7 +24,12 @@ pub async fn enterprise(
     body: Json<EnterpriseSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (account, new) = body.into_inner().parse()?;
-    let (account, hash) = hash_password(account).await?;
+    // Everything that can refuse the signup, before the slow hash.
+    let (account, new) = muhan_db::with_conn(&state.pool, move |c| {
+        signup::check_enterprise(c, &account, &new).map(|()| (account, new))
+    })
+    .await?;
+    let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::enterprise(c, &account, &hash, &new))
     })
@@ -56,8 +50,14 @@ pub async fn buyer(
     body: Json<BuyerSignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    let (account, hash) = hash_password(req.parse()?).await?;
+    let account = req.parse()?;
     let agency_id = req.agency_id;
+    // Everything that can refuse the signup, before the slow hash.
+    let account = muhan_db::with_conn(&state.pool, move |c| {
+        signup::check_buyer(c, &account, agency_id).map(|()| account)
+    })
+    .await?;
+    let hash = state.passwords.hash(account.password.clone()).await?;
     let created = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| signup::buyer(c, &account, &hash, agency_id))
     })
