@@ -714,3 +714,76 @@ async fn postgres_text_search_uses_the_gin_index() {
     .unwrap();
     assert!(plan.contains("products_search_idx"), "{plan}");
 }
+
+/// Relevance as the catalog defines it: 4 exact name, 3 name prefix, 2 name contains, 1 a
+/// match elsewhere (all the names and queries here are already in normal form).
+fn relevance(name: &str, q: &str) -> i64 {
+    if name == q {
+        4
+    } else if name.starts_with(q) {
+        3
+    } else if name.contains(q) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Queries holding LIKE's special characters (`%`, `_`, `\`), at the end above all, rank and
+/// page like any other: following the cursors visits every match exactly once, in rank order.
+#[tokio::test]
+async fn relevance_paging_is_exact_for_queries_with_like_wildcards() {
+    let app = spawn_app().await;
+    let honey = app.category("50192403").await;
+    let seller = app
+        .enterprise("꿀벌협동조합", 1, "cooperative", "27110", true)
+        .await;
+    let queries = ["100%", "꿀_", "c:\\", "%", "a%b"];
+    // (id, name, description)
+    let mut listed: Vec<(i64, String, String)> = Vec::new();
+    for (k, q) in queries.iter().enumerate() {
+        let mut names: Vec<(String, String)> = vec![(q.to_string(), String::new())];
+        for i in 0..4 {
+            names.push((format!("{q} 국산 꿀 {k}{i}"), String::new()));
+            names.push((format!("국산 {q} 꿀 {k}{i}"), String::new()));
+        }
+        for i in 0..2 {
+            names.push((format!("선물 세트 {k}{i}"), format!("설명: {q} 천연")));
+        }
+        names.push((format!("다른 상품 {k}"), String::new()));
+        for (name, description) in names {
+            let body = product_body(honey, &name, 10000, json!({"description": description}));
+            let id = app.product(&seller, body, true).await;
+            listed.push((id, name, description));
+        }
+    }
+    for q in queries {
+        let mut want: Vec<(i64, i64)> = listed
+            .iter()
+            .filter(|(_, name, description)| name.contains(q) || description.contains(q))
+            .map(|(id, name, _)| (relevance(name, q), *id))
+            .collect();
+        // Rank descending, then id ascending.
+        want.sort_by_key(|&(rank, id)| (-rank, id));
+        for limit in [1, 2, 3, 7] {
+            let items = collect_pages(
+                &app,
+                &format!("/api/v1/products?q={}&limit={limit}", enc(q)),
+                None,
+            )
+            .await;
+            let got = ids(&items);
+            let unique: HashSet<i64> = got.iter().copied().collect();
+            assert_eq!(
+                unique.len(),
+                got.len(),
+                "q={q} limit={limit}: repeated rows {got:?}"
+            );
+            assert_eq!(
+                got,
+                want.iter().map(|w| w.1).collect::<Vec<_>>(),
+                "q={q} limit={limit}: every match once, in rank order"
+            );
+        }
+    }
+}
