@@ -12,4 +12,5 @@ mod ops;
 mod orders;
 mod signup;
 mod tokens;
+mod upserts;
 mod users_admin;

@@ -9,3 +9,4 @@ pub mod enterprises;
 pub mod products;
 pub mod search;
 pub mod signup;
+mod store;
