@@ -1,14 +1,18 @@
-//! The catalog's statements that the multi-backend connection cannot express: upserts
-//! (diesel's `on_conflict` needs the concrete connection, so each statement is written once
-//! and compiled for both variants).
+//! The catalog's statements that differ by backend or that the multi-backend connection
+//! cannot express: upserts (diesel's `on_conflict` needs the concrete connection, so each
+//! statement is written once and compiled for both variants) and query plans.
 
 use crate::agencies::PurchasePlan;
+use crate::search::Db;
 use chrono::NaiveDateTime;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Integer, Text};
 use diesel::upsert::excluded;
-use diesel::{ExpressionMethods, OptionalExtension, RunQueryDsl};
+use diesel::{ExpressionMethods, OptionalExtension, QueryResult, RunQueryDsl};
 use muhan_core::DomainResult;
 use muhan_db::schema::{categories, purchase_plans as pp};
-use muhan_db::{on_backend, DbConn};
+use muhan_db::{on_backend, Backend, DbConn};
+use std::marker::PhantomData;
 
 /// The values of a purchase plan as stored.
 pub(crate) struct PlanValues {
@@ -69,4 +73,58 @@ pub(crate) fn insert_category_if_new(
             .optional()
     })?;
     Ok(id)
+}
+
+/// `{prefix}{query}` with the query's own binds, returning rows of `ST`: the plan of exactly
+/// the statement the code runs.
+struct Explain<Q, ST> {
+    prefix: &'static str,
+    query: Q,
+    row: PhantomData<ST>,
+}
+
+impl<Q, ST> Explain<Q, ST> {
+    fn new(prefix: &'static str, query: Q) -> Self {
+        Self {
+            prefix,
+            query,
+            row: PhantomData,
+        }
+    }
+}
+
+impl<Q, ST> QueryId for Explain<Q, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, ST> Query for Explain<Q, ST> {
+    type SqlType = ST;
+}
+
+impl<Q: QueryFragment<Db>, ST> QueryFragment<Db> for Explain<Q, ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        out.push_sql(self.prefix);
+        self.query.walk_ast(out.reborrow())
+    }
+}
+
+impl<Q, ST> RunQueryDsl<DbConn> for Explain<Q, ST> {}
+
+/// The plan of `query`, one line per plan node: PostgreSQL's `EXPLAIN` text, or the
+/// `detail` column of SQLite's `EXPLAIN QUERY PLAN`.
+pub(crate) fn explain<Q: QueryFragment<Db>>(
+    conn: &mut DbConn,
+    query: Q,
+) -> DomainResult<Vec<String>> {
+    Ok(match conn.backend() {
+        Backend::Postgres => Explain::<_, Text>::new("EXPLAIN ", query).load::<String>(conn)?,
+        Backend::Sqlite => {
+            Explain::<_, (Integer, Integer, Integer, Text)>::new("EXPLAIN QUERY PLAN ", query)
+                .load::<(i32, i32, i32, String)>(conn)?
+                .into_iter()
+                .map(|(_, _, _, detail)| detail)
+                .collect()
+        }
+    })
 }
