@@ -821,3 +821,82 @@ async fn relevance_paging_is_exact_for_queries_with_like_wildcards() {
         }
     }
 }
+
+/// A stale `If-Match` is 412 `version_conflict`; one that names no version at all is a
+/// malformed request: 400 `bad_request`, and nothing changes.
+#[tokio::test]
+async fn malformed_if_match_is_a_bad_request() {
+    let app = spawn_app().await;
+    let coffee = app.category("50201706").await;
+    let owner = app
+        .enterprise("차와커피", 1, "social_enterprise", "27260", true)
+        .await;
+    let id = app
+        .product(
+            &owner,
+            product_body(coffee, "원두 커피", 12000, json!({})),
+            true,
+        )
+        .await;
+    let path = format!("/api/v1/products/{id}");
+    let patch = |if_match: Vec<&'static str>, body: Value| {
+        let mut req = app
+            .client
+            .patch(app.url(&path))
+            .bearer_auth(&owner.token)
+            .json(&body);
+        for value in if_match {
+            req = req.header("if-match", value);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            let content_type = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let body: Value = r.json().await.unwrap();
+            (status, content_type, body)
+        }
+    };
+    for bad in [
+        vec!["garbage"],
+        vec!["\"abc\""],
+        vec!["\"-1\""],
+        vec!["-1"],
+        vec!["\"0\""],
+        vec!["\"\""],
+        vec![""],
+        vec!["\"2"],
+        vec!["W/\"x\""],
+        vec!["\"2\", \"3\""],
+        vec!["\"99999999999999999999\""],
+        vec!["\"2\"", "\"2\""],
+        vec!["*", "\"2\""],
+    ] {
+        let (status, content_type, body) = patch(bad.clone(), json!({"price_won": 1})).await;
+        assert_eq!(status, 400, "If-Match {bad:?}: {body}");
+        assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+        assert_eq!(body["code"], "bad_request", "If-Match {bad:?}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("If-Match"),
+            "If-Match {bad:?}: {body}"
+        );
+    }
+    let current = app.get(&path, None).await.expect(200);
+    assert_eq!(current["price_won"], 12000);
+    assert_eq!(current["version"], 2);
+    // Well-formed ones still work: a stale version is 412, the current one (quoted, weak or
+    // bare) or `*` applies.
+    let (status, _, body) = patch(vec!["\"1\""], json!({"lead_time_days": 4})).await;
+    assert_eq!(status, 412, "{body}");
+    assert_eq!(body["code"], "version_conflict");
+    let (status, _, body) = patch(vec!["\"2\""], json!({"lead_time_days": 4})).await;
+    assert_eq!((status, body["version"].clone()), (200, json!(3)), "{body}");
+    let (status, _, body) = patch(vec!["W/\"3\""], json!({"lead_time_days": 5})).await;
+    assert_eq!((status, body["version"].clone()), (200, json!(4)), "{body}");
+    let (status, _, body) = patch(vec![" 4 "], json!({"lead_time_days": 6})).await;
+    assert_eq!((status, body["version"].clone()), (200, json!(5)), "{body}");
+    let (status, _, body) = patch(vec!["*"], json!({"lead_time_days": 7})).await;
+    assert_eq!((status, body["version"].clone()), (200, json!(6)), "{body}");
+}
