@@ -1,5 +1,5 @@
 //! Editing enterprises: who may, what they may change, and the catalog staying in step.
-use muhan_tests::{product_body, spawn_app};
+use muhan_tests::{collect_pages, product_body, spawn_app};
 use serde_json::json;
 
 #[tokio::test]
@@ -145,4 +145,46 @@ async fn renaming_an_enterprise_keeps_its_products_findable_by_the_new_name() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+/// The directory pages by relevance with the catalog's rank: a query ending in an escaped
+/// wildcard still visits every match exactly once, exact name, then prefixes, then the rest.
+#[tokio::test]
+async fn directory_relevance_paging_is_exact_for_a_query_ending_in_percent() {
+    let app = spawn_app().await;
+    let mut want = Vec::new();
+    for (seed, name) in [
+        "나눔 100% 협동조합",
+        "100% 나눔",
+        "100%",
+        "우리 100%",
+        "100% 마을",
+        "다른 이름",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let made = app
+            .enterprise(name, 50 + seed as u32, "cooperative", "27110", true)
+            .await;
+        let rank = match *name {
+            "100%" => 4,
+            n if n.starts_with("100%") => 3,
+            n if n.contains("100%") => 2,
+            _ => continue,
+        };
+        want.push((rank, made.id));
+    }
+    want.sort_by_key(|&(rank, id)| (-rank, id));
+    let want: Vec<i64> = want.into_iter().map(|w| w.1).collect();
+    for limit in [1, 2] {
+        let items = collect_pages(
+            &app,
+            &format!("/api/v1/enterprises?q=100%25&limit={limit}"),
+            None,
+        )
+        .await;
+        let got: Vec<i64> = items.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, want, "limit={limit}");
+    }
 }

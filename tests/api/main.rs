@@ -11,5 +11,7 @@ mod multi_instance;
 mod ops;
 mod orders;
 mod signup;
+mod startup;
 mod tokens;
+mod upserts;
 mod users_admin;

@@ -1,5 +1,5 @@
 use muhan_db::Backend;
-use muhan_tests::{order_body, spawn_app};
+use muhan_tests::{order_body, skip, spawn_app};
 
 #[tokio::test]
 async fn health_and_ready_answer_200() {
@@ -12,8 +12,10 @@ async fn health_and_ready_answer_200() {
 async fn ready_is_503_when_the_database_is_gone() {
     let app = spawn_app().await;
     if app.backend() != Backend::Postgres {
-        // An embedded SQLite file cannot become unreachable under a running process.
-        return;
+        return skip(
+            "PostgreSQL only: an embedded SQLite file cannot become unreachable under a \
+             running process (set MUHAN_TEST_PG_URL to run it)",
+        );
     }
     let url = std::env::var(muhan_db::testing::PG_URL_ENV).unwrap();
     let db_name = app.config.database_url.clone().unwrap();
@@ -115,7 +117,10 @@ async fn swagger_ui_is_served_with_all_assets_locally() {
 async fn lost_database_connections_are_replaced() {
     let app = spawn_app().await;
     if app.backend() != Backend::Postgres {
-        return;
+        return skip(
+            "PostgreSQL only: SQLite has no server connections to lose \
+             (set MUHAN_TEST_PG_URL to run it)",
+        );
     }
     let m = app.market(1, 1000, 1000).await;
     let product = m.sellers[0].1[0];

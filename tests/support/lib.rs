@@ -84,6 +84,14 @@ impl Reply {
     }
 }
 
+/// Reports, visibly, that the running test checks nothing on this backend, and why:
+/// `SKIPPED: <test>: <reason>` on stderr (shown with `--nocapture` or `--show-output`).
+pub fn skip(reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    eprintln!("SKIPPED: {test}: {reason}");
+}
+
 pub fn test_config() -> Config {
     Config {
         bind: "127.0.0.1:0".into(),

@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth_user;
 pub mod edge;
 pub mod error;
+pub mod if_match;
 pub mod json;
 pub mod known_routes;
 pub mod openapi;

@@ -1,6 +1,6 @@
 //! Public agencies (the buyers' organisations) and their yearly purchase plans.
 
-use crate::districts;
+use crate::{districts, store};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::{
@@ -253,29 +253,16 @@ pub fn put_plan(
     let (Some(year), Some(total), Some(target)) = (year, total, target) else {
         return Err(DomainError::internal("unreachable: checked fields"));
     };
-    let now = clock::now();
-    let updated = diesel::update(pp::table.find((agency_id, year)))
-        .set((
-            pp::total_purchase_won.eq(total),
-            pp::social_target_bp.eq(target),
-            pp::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(pp::table)
-            .values((
-                pp::agency_id.eq(agency_id),
-                pp::year.eq(year),
-                pp::total_purchase_won.eq(total),
-                pp::social_target_bp.eq(target),
-                pp::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(pp::table
-        .find((agency_id, year))
-        .select(PurchasePlan::as_select())
-        .first(conn)?)
+    store::upsert_plan(
+        conn,
+        &store::PlanValues {
+            agency_id,
+            year,
+            total_purchase_won: total,
+            social_target_bp: target,
+            updated_at: clock::now(),
+        },
+    )
 }
 
 /// The agency's plans by year (admin, or the agency's own buyers).

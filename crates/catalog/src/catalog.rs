@@ -1,9 +1,10 @@
 //! The public catalog: approved products of verified enterprises, filtered, searched (Korean
 //! aware) and sorted, paged with keyset cursors that never skip or repeat an item.
 
-use crate::categories;
-use crate::products::{into_view, joined_columns, Joined, Product};
-use crate::search::{self, Columns, TextQuery};
+use crate::products::{into_view, joined_columns, Joined, JoinedColumns, Product};
+use crate::search::{self, Columns, Db, TextQuery};
+use crate::{categories, store};
+use diesel::dsl::{InnerJoin, IntoBoxed, Select};
 use diesel::prelude::*;
 use muhan_core::cursor;
 use muhan_core::{
@@ -57,12 +58,69 @@ const COLUMNS: Columns = Columns {
 #[derive(Serialize, Deserialize)]
 struct After(Sort, i64, i64);
 
+/// The statement a page of the catalog runs.
+type PageQuery = IntoBoxed<'static, Select<InnerJoin<p::table, e::table>, JoinedColumns>, Db>;
+
+/// A page about to be read: its statement (LIMIT included) and how to read its rows.
+struct Page {
+    query: PageQuery,
+    sort: Sort,
+    text: Option<TextQuery>,
+    privileged: bool,
+}
+
+/// One page of the catalog (`limit` items at most) and the cursor of the next.
 pub fn list(
     conn: &mut DbConn,
     actor: Option<&Actor>,
     params: &CatalogParams,
     limit: i64,
 ) -> DomainResult<(Vec<Product>, Option<String>)> {
+    let Page {
+        query,
+        sort,
+        text,
+        privileged,
+    } = page(conn, actor, params, limit)?;
+    let (rows, more) = cursor::split_page(query.load::<Joined>(conn)?, limit);
+    let items: Vec<Product> = rows
+        .into_iter()
+        .map(|row| into_view(row, privileged))
+        .collect::<DomainResult<_>>()?;
+    let next = match (more, items.last()) {
+        (true, Some(last)) => {
+            let key = match sort {
+                Sort::Relevance => text.as_ref().map_or(0, |t| t.rank_of(&last.name)),
+                Sort::PriceAsc | Sort::PriceDesc => last.price_won,
+                Sort::Newest => 0,
+            };
+            Some(cursor::encode(&After(sort, key, last.id)))
+        }
+        _ => None,
+    };
+    Ok((items, next))
+}
+
+/// The database's plan for exactly the statement `list` runs with these arguments, one line
+/// per plan node (PostgreSQL `EXPLAIN`, SQLite `EXPLAIN QUERY PLAN`): shows whether search
+/// uses its indexes.
+pub fn explain_list(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    params: &CatalogParams,
+    limit: i64,
+) -> DomainResult<Vec<String>> {
+    let page = page(conn, actor, params, limit)?;
+    store::explain(conn, page.query)
+}
+
+/// Builds the statement of one page: filters, text match, keyset bound, order and limit.
+fn page(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    params: &CatalogParams,
+    limit: i64,
+) -> DomainResult<Page> {
     let backend = conn.backend();
     let text = params.q.as_deref().and_then(TextQuery::parse);
     let sort = match (params.sort, &text) {
@@ -163,21 +221,10 @@ pub fn list(
         Sort::PriceDesc => query.order((p::price_won.desc(), p::id.asc())),
         Sort::Newest => query.order(p::id.desc()),
     };
-    let (rows, more) = cursor::split_page(query.limit(limit + 1).load::<Joined>(conn)?, limit);
-    let items: Vec<Product> = rows
-        .into_iter()
-        .map(|row| into_view(row, privileged))
-        .collect::<DomainResult<_>>()?;
-    let next = match (more, items.last()) {
-        (true, Some(last)) => {
-            let key = match sort {
-                Sort::Relevance => text.as_ref().map_or(0, |t| t.rank_of(&last.name)),
-                Sort::PriceAsc | Sort::PriceDesc => last.price_won,
-                Sort::Newest => 0,
-            };
-            Some(cursor::encode(&After(sort, key, last.id)))
-        }
-        _ => None,
-    };
-    Ok((items, next))
+    Ok(Page {
+        query: query.limit(limit + 1),
+        sort,
+        text,
+        privileged,
+    })
 }

@@ -1,6 +1,7 @@
 //! The public-procurement goods classification (물품분류번호): UNSPSC-based 8-digit codes,
 //! segment → family → class → commodity, kept as a tree.
 
+use crate::store;
 use diesel::prelude::*;
 use muhan_core::{text, DomainError, DomainResult, FieldErrors};
 use muhan_db::schema::categories;
@@ -112,7 +113,8 @@ fn level(code: &str) -> usize {
     1 + pairs.iter().rposition(|p| *p != "00").map_or(0, |i| i + 1)
 }
 
-/// Adds a category (admin). The code must be new and fit under its parent's code.
+/// Adds a category (admin). The code must be new (409 `conflict` otherwise, also when a
+/// concurrent request made it first) and fit under its parent's code.
 pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<CategoryNode> {
     let mut errors = FieldErrors::new();
     let code_ok = req.code.len() == 8
@@ -161,26 +163,13 @@ pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<Categ
             }
         }
     }
-    let taken: Option<i64> = categories::table
-        .filter(categories::code.eq(&req.code))
-        .select(categories::id)
-        .first(conn)
-        .optional()?;
-    if taken.is_some() {
+    let Some(id) = store::insert_category_if_new(conn, &req.code, &name, &name_en, req.parent_id)?
+    else {
         return Err(DomainError::conflict(
             "conflict",
             format!("category {} exists", req.code),
         ));
-    }
-    let id: i64 = diesel::insert_into(categories::table)
-        .values((
-            categories::code.eq(&req.code),
-            categories::name.eq(&name),
-            categories::name_en.eq(&name_en),
-            categories::parent_id.eq(req.parent_id),
-        ))
-        .returning(categories::id)
-        .get_result(conn)?;
+    };
     Ok(CategoryNode {
         id,
         code: req.code.clone(),

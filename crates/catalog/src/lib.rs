@@ -10,3 +10,4 @@ pub mod products;
 pub mod search;
 mod search_index;
 pub mod signup;
+mod store;

@@ -67,10 +67,13 @@ pub(crate) struct Row {
 /// A product row joined with its enterprise's name, kind, district and status.
 pub(crate) type Joined = (Row, (String, String, String, String));
 
-pub(crate) fn joined_columns() -> (
+/// What `Joined` is selected with.
+pub(crate) type JoinedColumns = (
     diesel::helper_types::AsSelect<Row, crate::search::Db>,
     (e::name, e::kind, e::district, e::status),
-) {
+);
+
+pub(crate) fn joined_columns() -> JoinedColumns {
     (Row::as_select(), (e::name, e::kind, e::district, e::status))
 }
 

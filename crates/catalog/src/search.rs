@@ -10,7 +10,9 @@ use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::BoolExpressionMethods;
-use muhan_core::search_text::{chosung, is_chosung_query, like_pattern, normalize, query_grams};
+use muhan_core::search_text::{
+    chosung, is_chosung_query, like_pattern, like_prefix_pattern, normalize, query_grams,
+};
 use muhan_db::{Backend, DbConn};
 
 pub type Db = <DbConn as diesel::Connection>::Backend;
@@ -106,24 +108,31 @@ fn rank_inputs(cols: &Columns, q: &TextQuery) -> (&'static str, [String; 3]) {
         TextQuery::Text(_) => cols.name,
         TextQuery::Chosung(_) => cols.chosung,
     };
-    let contains = like_pattern(q.needle());
-    let prefix = format!(
-        "{}%",
-        contains.trim_start_matches('%').trim_end_matches('%')
-    );
-    (column, [q.needle().to_owned(), prefix, contains])
+    let needle = q.needle();
+    (
+        column,
+        [
+            needle.to_owned(),
+            like_prefix_pattern(needle),
+            like_pattern(needle),
+        ],
+    )
 }
 
-/// `{before}(CASE … 4/3/2/1 … END){after}` typed `$st`, with the three values bound.
+/// `{before}CAST(CASE … 4/3/2/1 … END AS BIGINT){after}` typed `$st`, with the three values
+/// bound (the cast makes the rank a BIGINT on PostgreSQL too, where a bare CASE is INTEGER).
 macro_rules! rank_case {
     ($st:ty, $before:expr, $column:expr, $values:expr, $after:expr) => {
-        sql::<$st>(&format!("{}(CASE WHEN {} = ", $before, $column))
+        sql::<$st>(&format!("{}CAST(CASE WHEN {} = ", $before, $column))
             .bind::<Text, _>($values[0].clone())
             .sql(&format!(" THEN 4 WHEN {} LIKE ", $column))
             .bind::<Text, _>($values[1].clone())
             .sql(&format!(" ESCAPE '\\' THEN 3 WHEN {} LIKE ", $column))
             .bind::<Text, _>($values[2].clone())
-            .sql(&format!(" ESCAPE '\\' THEN 2 ELSE 1 END){}", $after))
+            .sql(&format!(
+                " ESCAPE '\\' THEN 2 ELSE 1 END AS BIGINT){}",
+                $after
+            ))
     };
 }
 
@@ -175,5 +184,128 @@ mod tests {
         let c = TextQuery::parse("ㄱㅊ").unwrap();
         assert_eq!(c.rank_of("김치"), 4);
         assert_eq!(c.rank_of("배추김치"), 2);
+    }
+}
+
+/// The SQL relevance (`rank`, which orders pages and bounds them through `after_rank`) and the
+/// Rust one (`rank_of`, which writes the cursors) agree for every name and query, on the
+/// backend the tests run on (PostgreSQL with `MUHAN_TEST_PG_URL`, else SQLite).
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod sql_and_rust_ranks_agree {
+    use super::*;
+    use diesel::prelude::*;
+    use muhan_db::testing::TestDatabase;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    diesel::table! {
+        rank_probe (id) {
+            id -> BigInt,
+            name -> Text,
+            chosung -> Text,
+        }
+    }
+
+    const PROBE: Columns = Columns {
+        name: "rank_probe.name",
+        chosung: "rank_probe.chosung",
+        text: "rank_probe.name",
+        grams: "rank_probe.name",
+        id: "rank_probe.id",
+    };
+
+    /// The ranks SQL gives `names` (stored as the catalog stores them) for `q`.
+    fn sql_ranks(conn: &mut DbConn, q: &TextQuery, names: &[String]) -> Vec<i64> {
+        diesel::delete(rank_probe::table).execute(conn).unwrap();
+        for (i, name) in names.iter().enumerate() {
+            diesel::insert_into(rank_probe::table)
+                .values((
+                    rank_probe::id.eq(i as i64),
+                    rank_probe::name.eq(normalize(name)),
+                    rank_probe::chosung.eq(chosung(name)),
+                ))
+                .execute(conn)
+                .unwrap();
+        }
+        rank_probe::table
+            .order(rank_probe::id)
+            .select(rank::<rank_probe::table>(&PROBE, q))
+            .load(conn)
+            .unwrap()
+    }
+
+    /// A query and names around it: itself, with text after, before, around, and unrelated.
+    fn cases(alphabet: &'static str) -> impl Strategy<Value = (String, Vec<String>)> {
+        let piece = move |n: usize| {
+            proptest::string::string_regex(&format!("{alphabet}{{0,{n}}}")).unwrap()
+        };
+        (piece(5), piece(3), piece(3), piece(6)).prop_map(|(q, head, tail, other)| {
+            let names = vec![
+                q.clone(),
+                format!("{q}{tail}"),
+                format!("{head}{q}"),
+                format!("{head}{q}{tail}"),
+                format!("{q} {tail}"),
+                other,
+            ];
+            (q, names)
+        })
+    }
+
+    #[test]
+    fn for_text_and_initial_consonant_queries() {
+        let db = TestDatabase::create().unwrap();
+        let mut conn = db.url.establish().unwrap();
+        diesel::sql_query(
+            "CREATE TEMPORARY TABLE rank_probe \
+             (id BIGINT PRIMARY KEY, name TEXT NOT NULL, chosung TEXT NOT NULL)",
+        )
+        .execute(&mut conn)
+        .unwrap();
+        let conn = RefCell::new(conn);
+        // Text with LIKE's special characters (an escaped `%` at the end above all), case and
+        // width variants; then initial consonants against syllables.
+        for alphabet in ["[ab%_\\\\ Aａ가나]", "[ㄱㄴㅋ가나커피a%_\\\\ ]"] {
+            let mut runner = TestRunner::new(Config {
+                cases: 300,
+                ..Config::default()
+            });
+            runner
+                .run(&cases(alphabet), |(raw, names)| {
+                    let Some(q) = TextQuery::parse(&raw) else {
+                        return Ok(());
+                    };
+                    let rust: Vec<i64> = names.iter().map(|n| q.rank_of(n)).collect();
+                    let sql = sql_ranks(&mut conn.borrow_mut(), &q, &names);
+                    prop_assert_eq!(sql, rust, "q={:?} ({:?}) names={:?}", raw, q, names);
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_query_ending_in_an_escaped_wildcard_ranks_a_prefix_as_a_prefix() {
+        let db = TestDatabase::create().unwrap();
+        let mut conn = db.url.establish().unwrap();
+        diesel::sql_query(
+            "CREATE TEMPORARY TABLE rank_probe \
+             (id BIGINT PRIMARY KEY, name TEXT NOT NULL, chosung TEXT NOT NULL)",
+        )
+        .execute(&mut conn)
+        .unwrap();
+        for raw in ["100%", "꿀_", "c:\\", "%", "100%%"] {
+            let q = TextQuery::parse(raw).unwrap();
+            let names = [
+                raw.to_owned(),
+                format!("{raw} 국산 꿀"),
+                format!("국산 {raw} 꿀"),
+                "꿀".to_owned(),
+            ];
+            assert_eq!(q.rank_of(&names[1]), 3, "{raw}");
+            assert_eq!(sql_ranks(&mut conn, &q, &names), vec![4, 3, 2, 1], "{raw}");
+        }
     }
 }

@@ -119,19 +119,28 @@ pub fn query_grams(q: &str) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// A `LIKE ? ESCAPE '\'` pattern matching `s` literally anywhere: `\`, `%` and `_` are
-/// escaped so user input cannot act as wildcards.
-pub fn like_pattern(s: &str) -> String {
+/// `s` with `\`, `%` and `_` escaped (by `\`), so that in a `LIKE ? ESCAPE '\'` pattern
+/// user input cannot act as wildcards. Every pattern below is built from it.
+fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('%');
     for c in s.chars() {
         if matches!(c, '\\' | '%' | '_') {
             out.push('\\');
         }
         out.push(c);
     }
-    out.push('%');
     out
+}
+
+/// A `LIKE ? ESCAPE '\'` pattern matching `s` literally anywhere (`str::contains`).
+pub fn like_pattern(s: &str) -> String {
+    format!("%{}%", like_escape(s))
+}
+
+/// A `LIKE ? ESCAPE '\'` pattern matching texts that start with `s` literally
+/// (`str::starts_with`).
+pub fn like_prefix_pattern(s: &str) -> String {
+    format!("{}%", like_escape(s))
 }
 
 #[cfg(test)]
@@ -229,6 +238,15 @@ mod tests {
         assert_eq!(like_pattern("커피"), "%커피%");
         assert_eq!(like_pattern(r"100%_a\b"), r"%100\%\_a\\b%");
         assert_eq!(like_pattern(""), "%%");
+    }
+
+    #[test]
+    fn like_prefix_pattern_escapes_wildcards_at_the_end_too() {
+        assert_eq!(like_prefix_pattern("커피"), "커피%");
+        assert_eq!(like_prefix_pattern("100%"), r"100\%%");
+        assert_eq!(like_prefix_pattern("%%"), r"\%\%%");
+        assert_eq!(like_prefix_pattern(r"a_\"), r"a\_\\%");
+        assert_eq!(like_prefix_pattern(""), "%");
     }
 
     #[test]

@@ -1,11 +1,16 @@
 //! Configuration, layered: defaults → optional `muhan.toml` → `MUHAN_*` environment variables
 //! (and `DATABASE_URL`) → command-line flags.
 
+use crate::secret;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use muhan_core::{Email, EnterpriseKind, Password};
+use muhan_db::DbUrl;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
+use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -117,6 +122,192 @@ impl Config {
             _ => format!("sqlite://{}", self.data_dir.join("muhan.db").display()),
         }
     }
+
+    /// Checks every setting at once. Start-up calls it before anything else (before the
+    /// database is opened, the admin created, a secret written or the port bound), so a bad
+    /// setting changes nothing; the error names each bad setting.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut p = Problems::default();
+        if let Err(e) = DbUrl::parse(&self.effective_database_url()) {
+            p.push(format!("database_url: {e}"));
+        }
+        let port = self
+            .bind
+            .trim()
+            .rsplit_once(':')
+            .filter(|(host, _)| !host.is_empty())
+            .map(|(_, port)| port.parse::<u16>());
+        p.check(matches!(port, Some(Ok(_))), || {
+            format!(
+                "bind must be HOST:PORT (e.g. 127.0.0.1:8080), not {:?}",
+                self.bind
+            )
+        });
+        p.check(!self.data_dir.as_os_str().is_empty(), || {
+            "data_dir must not be empty".into()
+        });
+        if let Some(jwt_secret) = self.jwt_secret.as_deref().filter(|s| !s.is_empty()) {
+            p.check(jwt_secret.len() >= secret::MIN_BYTES, || {
+                format!(
+                    "jwt_secret must be at least {} bytes long",
+                    secret::MIN_BYTES
+                )
+            });
+        }
+        match (&self.admin_email, &self.admin_password) {
+            (Some(email), Some(password)) => {
+                if let Err(e) = Email::parse(email) {
+                    p.push(format!("admin_email: {e}"));
+                }
+                if let Err(e) = Password::parse(password) {
+                    p.push(format!("admin_password: {e}"));
+                }
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                p.push("admin_email and admin_password go together: set both or neither".into())
+            }
+            (None, None) => {}
+        }
+        p.check(
+            !self.log_level.trim().is_empty() && EnvFilter::try_new(&self.log_level).is_ok(),
+            || {
+                format!(
+                    "log_level must be a log filter such as info or warn,muhan=debug, not {:?}",
+                    self.log_level
+                )
+            },
+        );
+        p.range(
+            "access_token_ttl_secs",
+            self.access_token_ttl_secs,
+            1,
+            MAX_ACCESS_TOKEN_TTL_SECS,
+        );
+        p.range(
+            "refresh_token_ttl_days",
+            self.refresh_token_ttl_days,
+            1,
+            MAX_REFRESH_TOKEN_TTL_DAYS,
+        );
+        p.range(
+            "login_max_failures_per_email",
+            self.login_max_failures_per_email,
+            1,
+            i64::MAX,
+        );
+        p.range(
+            "login_max_failures_per_client",
+            self.login_max_failures_per_client,
+            1,
+            i64::MAX,
+        );
+        p.range(
+            "login_window_secs",
+            self.login_window_secs,
+            1,
+            MAX_LOGIN_WINDOW_SECS,
+        );
+        p.check(self.max_body_bytes >= MIN_BODY_BYTES, || {
+            format!(
+                "max_body_bytes must be at least {MIN_BODY_BYTES}, not {}",
+                self.max_body_bytes
+            )
+        });
+        p.check(self.db_pool_size >= 1, || {
+            "db_pool_size must be at least 1".into()
+        });
+        p.check(
+            (1..=MAX_DB_CONNECT_TIMEOUT_MS).contains(&self.db_connect_timeout_ms),
+            || {
+                format!(
+                    "db_connect_timeout_ms must be between 1 and {MAX_DB_CONNECT_TIMEOUT_MS}, not {}",
+                    self.db_connect_timeout_ms
+                )
+            },
+        );
+        p.check(
+            self.password_hash_concurrency
+                .is_none_or(|n| (1..=MAX_PASSWORD_HASH_CONCURRENCY).contains(&n)),
+            || format!("password_hash_concurrency must be between 1 and {MAX_PASSWORD_HASH_CONCURRENCY} (or unset: one per core)"),
+        );
+        p.check(self.workers != Some(0), || {
+            "workers must be at least 1 (or unset: one per core)".into()
+        });
+        p.range("commission_bp", self.commission_bp, 0, 10_000);
+        for (kind, limit) in &self.private_contract_limits {
+            if let Err(e) = kind.parse::<EnterpriseKind>() {
+                p.push(format!("private_contract_limits.{kind}: {e}"));
+            }
+            p.check(*limit >= 0, || {
+                format!("private_contract_limits.{kind} must not be negative")
+            });
+        }
+        p.range(
+            "idempotency_key_retention_hours",
+            self.idempotency_key_retention_hours,
+            24,
+            MAX_IDEMPOTENCY_KEY_RETENTION_HOURS,
+        );
+        p.check(self.order_writers >= 1, || {
+            "order_writers must be at least 1".into()
+        });
+        p.finish()
+    }
+}
+
+/// Upper bounds keeping the durations representable (chrono panics beyond its range).
+const MAX_ACCESS_TOKEN_TTL_SECS: i64 = 366 * 24 * 3600;
+const MAX_REFRESH_TOKEN_TTL_DAYS: i64 = 10 * 366;
+const MAX_LOGIN_WINDOW_SECS: i64 = 366 * 24 * 3600;
+const MAX_IDEMPOTENCY_KEY_RETENTION_HOURS: i64 = 10 * 366 * 24;
+const MAX_DB_CONNECT_TIMEOUT_MS: u64 = 60_000;
+const MAX_PASSWORD_HASH_CONCURRENCY: usize = 256;
+/// Below this, ordinary JSON requests of the API would be refused as too large.
+const MIN_BODY_BYTES: usize = 1024;
+
+/// What is wrong with a configuration: one message per bad setting, each naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub Vec<String>);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}", self.0.join("; "))
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, problem: String) {
+        self.0.push(problem);
+    }
+
+    fn check(&mut self, ok: bool, problem: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(problem());
+        }
+    }
+
+    fn range(&mut self, name: &str, value: i64, min: i64, max: i64) {
+        self.check((min..=max).contains(&value), || {
+            if max == i64::MAX {
+                format!("{name} must be at least {min}, not {value}")
+            } else {
+                format!("{name} must be between {min} and {max}, not {value}")
+            }
+        });
+    }
+
+    fn finish(self) -> Result<(), ConfigError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError(self.0))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +338,158 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        let full = Config {
+            database_url: Some("postgres://muhan:pw@db:5432/muhan".into()),
+            bind: "[::1]:0".into(),
+            jwt_secret: Some("k".repeat(32)),
+            admin_email: Some("admin@example.org".into()),
+            admin_password: Some("a long password".into()),
+            log_level: "warn,muhan=debug".into(),
+            workers: Some(1),
+            db_pool_size: 1,
+            commission_bp: 0,
+            private_contract_limits: BTreeMap::from([("cooperative".into(), 0)]),
+            idempotency_key_retention_hours: 24,
+            ..Config::default()
+        };
+        assert_eq!(full.validate(), Ok(()));
+    }
+
+    /// The settings a configuration names as bad.
+    fn refused(change: impl FnOnce(&mut Config)) -> Vec<String> {
+        let mut config = Config::default();
+        change(&mut config);
+        match config.validate() {
+            Ok(()) => vec![],
+            Err(ConfigError(problems)) => problems,
+        }
+    }
+
+    #[test]
+    fn each_bad_setting_is_refused_by_name() {
+        type Change = Box<dyn FnOnce(&mut Config)>;
+        let cases: Vec<(&str, Change)> = vec![
+            (
+                "database_url",
+                Box::new(|c| c.database_url = Some("mysql://h/db".into())),
+            ),
+            (
+                "database_url",
+                Box::new(|c| c.database_url = Some("sqlite://:memory:".into())),
+            ),
+            ("bind", Box::new(|c| c.bind = "8080".into())),
+            ("bind", Box::new(|c| c.bind = "127.0.0.1:http".into())),
+            ("bind", Box::new(|c| c.bind = ":8080".into())),
+            ("bind", Box::new(|c| c.bind = "127.0.0.1:65536".into())),
+            ("data_dir", Box::new(|c| c.data_dir = PathBuf::new())),
+            (
+                "jwt_secret",
+                Box::new(|c| c.jwt_secret = Some("short".into())),
+            ),
+            (
+                "admin_email",
+                Box::new(|c| {
+                    c.admin_email = Some("nobody".into());
+                    c.admin_password = Some("a long password".into());
+                }),
+            ),
+            (
+                "admin_password",
+                Box::new(|c| {
+                    c.admin_email = Some("admin@example.org".into());
+                    c.admin_password = Some("short".into());
+                }),
+            ),
+            (
+                "admin_password",
+                Box::new(|c| c.admin_email = Some("admin@example.org".into())),
+            ),
+            (
+                "admin_email",
+                Box::new(|c| c.admin_password = Some("a long password".into())),
+            ),
+            ("log_level", Box::new(|c| c.log_level = "muhan=loud".into())),
+            ("log_level", Box::new(|c| c.log_level = " ".into())),
+            (
+                "access_token_ttl_secs",
+                Box::new(|c| c.access_token_ttl_secs = 0),
+            ),
+            (
+                "access_token_ttl_secs",
+                Box::new(|c| c.access_token_ttl_secs = i64::MAX),
+            ),
+            (
+                "refresh_token_ttl_days",
+                Box::new(|c| c.refresh_token_ttl_days = -1),
+            ),
+            (
+                "refresh_token_ttl_days",
+                Box::new(|c| c.refresh_token_ttl_days = i64::MAX),
+            ),
+            (
+                "login_max_failures_per_email",
+                Box::new(|c| c.login_max_failures_per_email = 0),
+            ),
+            (
+                "login_max_failures_per_client",
+                Box::new(|c| c.login_max_failures_per_client = 0),
+            ),
+            ("login_window_secs", Box::new(|c| c.login_window_secs = 0)),
+            (
+                "login_window_secs",
+                Box::new(|c| c.login_window_secs = i64::MAX),
+            ),
+            ("max_body_bytes", Box::new(|c| c.max_body_bytes = 10)),
+            ("db_pool_size", Box::new(|c| c.db_pool_size = 0)),
+            ("workers", Box::new(|c| c.workers = Some(0))),
+            ("commission_bp", Box::new(|c| c.commission_bp = -1)),
+            ("commission_bp", Box::new(|c| c.commission_bp = 10_001)),
+            (
+                "private_contract_limits.cooperative",
+                Box::new(|c| {
+                    c.private_contract_limits.insert("cooperative".into(), -1);
+                }),
+            ),
+            (
+                "private_contract_limits.startup",
+                Box::new(|c| {
+                    c.private_contract_limits.insert("startup".into(), 1);
+                }),
+            ),
+            (
+                "idempotency_key_retention_hours",
+                Box::new(|c| c.idempotency_key_retention_hours = 23),
+            ),
+            (
+                "idempotency_key_retention_hours",
+                Box::new(|c| c.idempotency_key_retention_hours = i64::MAX),
+            ),
+            ("order_writers", Box::new(|c| c.order_writers = 0)),
+        ];
+        for (setting, change) in cases {
+            let problems = refused(change);
+            assert_eq!(problems.len(), 1, "{setting}: {problems:?}");
+            assert!(problems[0].contains(setting), "{setting}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let problems = refused(|c| {
+            c.idempotency_key_retention_hours = 1;
+            c.commission_bp = 20_000;
+            c.bind = "nowhere".into();
+        });
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let message = ConfigError(problems).to_string();
+        for setting in ["idempotency_key_retention_hours", "commission_bp", "bind"] {
+            assert!(message.contains(setting), "{message}");
+        }
     }
 
     #[test]

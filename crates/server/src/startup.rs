@@ -133,19 +133,23 @@ fn password_gate(config: &Config) -> anyhow::Result<PasswordGate> {
 const MAX_ORDERS_PER_BATCH: usize = 32;
 
 impl Application {
+    /// Checks the whole configuration first: a bad setting stops the start before the
+    /// database, the admin account, the secret file or the port are touched.
     pub fn build(config: &Config) -> anyhow::Result<Self> {
+        config.validate()?;
+        let orders = order_settings(config)?;
+        let writers = order_writers(config)?;
+        let secret = secret::resolve(config.jwt_secret.as_deref(), &config.data_dir)?;
         let pool = open_database(config)?;
         if let (Some(email), Some(pw)) = (&config.admin_email, &config.admin_password) {
             if create_admin(&pool, email, pw)? {
                 tracing::info!(email = %email, "created admin account");
             }
         }
-        let secret = secret::resolve(config.jwt_secret.as_deref(), &config.data_dir)?;
-        let orders = order_settings(config)?;
         let placing = orders.clone();
         let order_queue: BatchQueue<OrderJob, OrderAnswer> = BatchQueue::new(
             pool.clone(),
-            order_writers(config)?,
+            writers,
             MAX_ORDERS_PER_BATCH,
             Box::new(move |c: &mut DbConn, jobs| batch::place_batch(c, &placing, jobs)),
         );
@@ -181,9 +185,6 @@ impl Application {
         tracing::info!(
             "Muhan listening on http://{host}:{port} — API docs at http://{host}:{port}/docs/"
         );
-        if config.idempotency_key_retention_hours < 24 {
-            anyhow::bail!("idempotency_key_retention_hours must be at least 24");
-        }
         Ok(Self {
             port,
             server: server.run(),

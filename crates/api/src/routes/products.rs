@@ -2,15 +2,15 @@
 
 use crate::auth_user::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
+use crate::if_match::IfMatch;
 use crate::json::Json;
 use crate::pagination::{page_limit, Page};
 use crate::problems;
 use crate::state::AppState;
 use actix_web::http::header;
-use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use muhan_catalog::catalog::{self, CatalogParams};
 use muhan_catalog::products::{self, Product, ProductInput, ProductPatch, RejectRequest};
-use muhan_core::DomainError;
 use muhan_db::write_tx;
 use serde::Deserialize;
 
@@ -18,22 +18,6 @@ fn with_etag(status: actix_web::http::StatusCode, product: &Product) -> HttpResp
     HttpResponse::build(status)
         .insert_header((header::ETAG, format!("\"{}\"", product.version)))
         .json(product)
-}
-
-/// The version an `If-Match` header asks for: `"3"`, `W/"3"` or `3`; `*` or none = any.
-fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = value.to_str().unwrap_or_default().trim();
-    if text == "*" {
-        return Ok(None);
-    }
-    text.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::from(DomainError::VersionConflict { current: -1 }))
 }
 
 /// The public catalog: approved products of verified enterprises.
@@ -97,6 +81,7 @@ pub async fn create(
     request_body = ProductPatch,
     responses(
         (status = 200, body = Product),
+        (status = 400, response = problems::BadRequest),
         (status = 403, response = problems::Forbidden),
         (status = 404, response = problems::NotFound),
         (status = 412, response = problems::PreconditionFailed),
@@ -105,11 +90,11 @@ pub async fn create(
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<i64>,
     body: Json<ProductPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = if_match(&req)?;
+    let expected = if_match.version();
     let (id, patch, actor) = (id.into_inner(), body.into_inner(), user.actor());
     let product = muhan_db::with_conn(&state.pool, move |c| {
         write_tx(c, |c| products::update(c, &actor, id, &patch, expected))
