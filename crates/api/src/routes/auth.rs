@@ -41,6 +41,7 @@ fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
 #[utoipa::path(operation_id = "auth_login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = Session),
+        (status = 401, response = problems::Unauthorized),
         (status = 403, response = problems::Forbidden),
         (status = 422, response = problems::UnprocessableEntity),
         (status = 429, response = problems::TooManyRequests)))]
@@ -64,7 +65,8 @@ pub async fn login(
 /// Presenting an already-rotated token revokes every token of that login.
 #[utoipa::path(operation_id = "auth_refresh", tag = "auth", request_body = RefreshRequest,
     responses(
-        (status = 200, body = Session)))]
+        (status = 200, body = Session),
+        (status = 401, response = problems::Unauthorized)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
