@@ -104,7 +104,33 @@ pub fn parse_value(body: &[u8]) -> Result<serde_json::Value, DomainError> {
             errors: vec![FieldError::new("body", format!("not valid JSON: {e}"))],
         })?;
     check_strings(&value, &mut String::new())?;
+    let mut value = value;
+    integral_numbers(&mut value);
     Ok(value)
+}
+
+/// JSON Schema counts `-79.0` as an integer: every number with a zero fraction that fits an
+/// `i64` becomes that integer, so integer fields accept it. Others stay as they are (a
+/// fraction, or an integral value beyond `i64`, is still refused by an integer field).
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // The i64 range as floats: [-2^63, 2^63).
+                if f.fract() == 0.0
+                    && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+                {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let i = f as i64;
+                    *value = Value::from(i);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// Deserializes a JSON value from `parse_value` (or a `Json<Value>` body, which comes from it)
@@ -249,6 +275,24 @@ mod tests {
             "inner.kind"
         );
         assert!(parse_value(br#"{"lines":[{"note":"ok\n"},{"note":"\u0001"}]}"#).is_err());
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        let outer = |count: &str| {
+            parse::<Outer>(
+                format!(r#"{{"name":"a","inner":{{"kind":"x"}},"count":{count}}}"#).as_bytes(),
+            )
+            .map(|o| o.count)
+        };
+        assert_eq!(outer("7.0").ok(), Some(7));
+        assert_eq!(outer("7e0").ok(), Some(7));
+        assert!(outer("7.5").is_err());
+        assert!(outer("-1.0").is_err());
+        let big = |n: &str| parse_value(n.as_bytes()).map(|v| v.is_i64());
+        assert_eq!(big("-79.0").ok(), Some(true));
+        assert_eq!(big("9223372036854775807.0").ok(), Some(false));
+        assert_eq!(big("1e300").ok(), Some(false));
     }
 
     #[test]

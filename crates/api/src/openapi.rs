@@ -1,6 +1,9 @@
 //! The OpenAPI document: the frame here (info, tags, shared components), the operations from
 //! the route table (`routes::configure`), which registers each endpoint once for both.
 
+mod inputs;
+mod links;
+
 use crate::{problems, routes};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -13,7 +16,10 @@ use utoipa_actix_web::AppExt;
         description = "Shared-sales marketplace of the social economy: enterprises list \
                        products, public buyers order and inspect, the co-op settles.",
         license(name = "AGPL-3.0-or-later"),
+        contact(name = "Muhan maintainers"),
     ),
+    // Relative to wherever the document is served from.
+    servers((url = "/")),
     // Enums used only as query parameters are not collected automatically.
     components(schemas(
         crate::error::Problem,
@@ -52,6 +58,13 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login`: a JWT signed with HS256 \
+                         and a server secret, following RFC8725 (RFC 8725, JWT best current practices): \
+                         the algorithm is pinned to HS256 (any other `alg`, `none` included, is \
+                         refused), `exp` is enforced, and a suspended account's tokens stop \
+                         working at once.",
+                    ))
                     .build(),
             ),
         );
@@ -70,8 +83,11 @@ impl Modify for ProblemResponses {
     }
 }
 
-/// Adds the problem responses common to each kind of operation (`problems::add_common`).
+/// Adds what the route table cannot say by itself: the problem responses common to each kind
+/// of operation (`problems::add_common`), a description naming who may call each operation,
+/// the input rules every string and integer meets (`inputs`) and the links between operations.
 pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    inputs::complete(doc);
     for (path, item) in doc.paths.paths.iter_mut() {
         let uses_database = path != "/health";
         for operation in [
@@ -85,8 +101,37 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
         .flatten()
         {
             problems::add_common(operation, uses_database);
+            describe(operation);
+            links::add(operation);
         }
     }
+}
+
+/// Every operation gets a description: its summary (the handler's doc comment) if it has no
+/// longer text, and who may call it by its security.
+fn describe(operation: &mut utoipa::openapi::path::Operation) {
+    let who = match problems::access_of(operation) {
+        problems::Access::Anyone => "Anyone may call this; no token is read.",
+        problems::Access::OptionalToken => {
+            "Public: no token needed; a token that is sent must be valid and may show more."
+        }
+        problems::Access::SignedIn => "Any signed-in account that is not suspended.",
+        problems::Access::Active => {
+            "Needs the bearer token of an active account: 403 for an account that is not \
+             active yet and for roles this operation is not for."
+        }
+    };
+    let text = operation
+        .description
+        .take()
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| operation.summary.clone())
+        .unwrap_or_default();
+    operation.description = Some(if text.is_empty() {
+        who.to_owned()
+    } else {
+        format!("{text}\n\n{who}")
+    });
 }
 
 /// The whole document: the frame with every operation of the route table.
@@ -106,4 +151,48 @@ pub fn to_pretty_json() -> Result<String, serde_json::Error> {
     let mut json = serde_json::to_string_pretty(&document())?;
     json.push('\n');
     Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_and_links_name_what_exists() {
+        let doc = serde_json::to_value(document()).unwrap_or_default();
+        for (schema, property) in inputs::ruled_fields() {
+            assert!(
+                doc["components"]["schemas"][schema]["properties"]
+                    .get(property)
+                    .is_some(),
+                "{schema}.{property} is not in the document"
+            );
+        }
+        let ids: Vec<String> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(|item| item.as_object())
+            .flat_map(|item| item.values())
+            .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+            .collect();
+        for (source, target) in links::targets() {
+            assert!(ids.iter().any(|i| i == source), "{source}");
+            assert!(ids.iter().any(|i| i == target), "{target}");
+        }
+    }
+
+    #[test]
+    fn patterns_are_the_text_rules() {
+        // The patterns' character classes list exactly the characters the rules refuse.
+        let text = inputs::text();
+        for refused in [
+            '\0', '\u{7}', '\u{1b}', '\u{85}', '\u{202e}', '\u{2066}', '\u{61c}',
+        ] {
+            assert!(muhan_core::text::check_input(&refused.to_string()).is_err());
+            assert!(
+                text.contains(&format!("{:04X}", refused as u32)) || text.contains("\\x00-\\x08")
+            );
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The problem+json responses of the OpenAPI document, one definition per status, and the
 //! rule that adds the ones every operation of a kind can answer:
+//! - every operation: 500 `internal` (an unexpected failure);
 //! - every operation that touches the database: 503 `service_unavailable`;
 //! - an operation that reads a bearer token: 401 (a token that is sent must be valid);
 //! - one that requires an active account: 403 as well (`account_not_active`, `forbidden`);
@@ -45,6 +46,7 @@ problem_responses! {
     UnsupportedMediaType = "415", "The body is not JSON (`unsupported_media_type`).";
     UnprocessableEntity = "422", "Input breaks a rule; `errors` names the fields (`validation_failed`, ...).";
     TooManyRequests = "429", "Too many failed attempts; see `Retry-After` (`too_many_attempts`).";
+    InternalServerError = "500", "An unexpected server error; nothing about it is shown (`internal`).";
     ServiceUnavailable = "503", "The database is unavailable or the server is saturated; retry later (`service_unavailable`).";
 }
 
@@ -95,7 +97,7 @@ pub fn access_of(operation: &Operation) -> Access {
 
 /// Adds the problem responses `operation` can answer by its kind (see the module doc).
 pub fn add_common(operation: &mut Operation, uses_database: bool) {
-    let mut add: Vec<&str> = Vec::new();
+    let mut add: Vec<&str> = vec!["500"];
     match access_of(operation) {
         Access::Anyone => {}
         Access::OptionalToken | Access::SignedIn => add.push("401"),

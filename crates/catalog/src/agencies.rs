@@ -50,8 +50,11 @@ impl Row {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(value_type = AgencyKind)]
     pub kind: String,
+    #[schema(min_length = 5, max_length = 5)]
     pub district: Option<String>,
     pub parent_id: Option<i64>,
 }
@@ -60,8 +63,11 @@ pub struct AgencyInput {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(value_type = Option<AgencyKind>)]
     pub kind: Option<String>,
+    #[schema(min_length = 5, max_length = 5)]
     pub district: Option<String>,
     pub parent_id: Option<i64>,
 }
@@ -217,7 +223,9 @@ pub struct PurchasePlan {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PurchasePlanInput {
+    #[schema(minimum = 0)]
     pub total_purchase_won: i64,
+    #[schema(minimum = 0, maximum = 10_000)]
     pub social_target_bp: i64,
 }
 

@@ -101,8 +101,11 @@ pub fn exists(conn: &mut DbConn, id: i64) -> DomainResult<bool> {
 #[serde(deny_unknown_fields)]
 pub struct NewCategoryRequest {
     /// 8 digits; a child's code extends its parent's (e.g. `50201700` under `50200000`).
+    #[schema(min_length = 8, max_length = 8)]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name_en: String,
     pub parent_id: Option<i64>,
 }

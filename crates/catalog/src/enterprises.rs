@@ -82,18 +82,29 @@ impl Row {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseInput {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// `123-45-67890` or `1234567890`.
+    #[schema(min_length = 10, max_length = 12)]
     pub biz_reg_no: String,
     /// One of the six enterprise kinds.
+    #[schema(value_type = EnterpriseKind)]
     pub kind: String,
     /// District code from `GET /api/v1/districts`.
+    #[schema(min_length = 5, max_length = 5)]
     pub district: String,
+    #[schema(min_length = 1, max_length = 50)]
     pub representative: String,
+    #[schema(min_length = 7, max_length = 20)]
     pub phone: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub address: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub employees: Option<i64>,
+    /// At most `employees`.
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub vulnerable_employees: Option<i64>,
 }
 
@@ -393,15 +404,25 @@ pub fn list(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterprisePatch {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// Admins only: the certification kind is checked by the co-op.
+    #[schema(value_type = Option<EnterpriseKind>)]
     pub kind: Option<String>,
+    #[schema(min_length = 5, max_length = 5)]
     pub district: Option<String>,
+    #[schema(min_length = 1, max_length = 50)]
     pub representative: Option<String>,
+    #[schema(min_length = 7, max_length = 20)]
     pub phone: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub address: Option<String>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub employees: Option<i64>,
+    /// At most `employees`.
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub vulnerable_employees: Option<i64>,
 }
 

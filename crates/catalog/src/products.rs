@@ -135,17 +135,40 @@ pub fn get(conn: &mut DbConn, actor: Option<&Actor>, id: i64) -> DomainResult<Pr
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
+    #[schema(required = true, nullable = false, minimum = 1)]
     pub category_id: Option<i64>,
     /// 1–200 characters.
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     /// Unit of sale, e.g. `박스`, `kg`, `EA`.
+    #[schema(required = true, nullable = false, min_length = 1, max_length = 20)]
     pub unit: Option<String>,
     /// 1 … 10,000,000,000 won.
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 1,
+        maximum = 10_000_000_000_i64
+    )]
     pub price_won: Option<i64>,
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 1,
+        maximum = 1_000_000_000
+    )]
     pub min_order_qty: Option<i64>,
+    #[schema(
+        required = true,
+        nullable = false,
+        minimum = 0,
+        maximum = 1_000_000_000
+    )]
     pub stock: Option<i64>,
     /// 0 … 365 days.
+    #[schema(required = true, nullable = false, minimum = 0, maximum = 365)]
     pub lead_time_days: Option<i64>,
 }
 
@@ -354,12 +377,19 @@ fn check_version(expected: Option<i64>, current: i64) -> DomainResult<()> {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
+    #[schema(minimum = 1)]
     pub category_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(min_length = 1, max_length = 20)]
     pub unit: Option<String>,
+    #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
     pub price_won: Option<i64>,
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub min_order_qty: Option<i64>,
+    #[schema(minimum = 0, maximum = 365)]
     pub lead_time_days: Option<i64>,
 }
 
@@ -519,6 +549,7 @@ pub fn approve(conn: &mut DbConn, actor: &Actor, id: i64) -> DomainResult<Produc
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     /// Why, for the enterprise (1–500 characters).
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

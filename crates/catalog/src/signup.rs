@@ -19,9 +19,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnterpriseSignupRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// At least 10 characters, at most 1024 bytes.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
     pub enterprise: EnterpriseInput,
 }
@@ -29,9 +32,14 @@ pub struct EnterpriseSignupRequest {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuyerSignupRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
+    /// At least 10 characters, at most 1024 bytes.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub display_name: String,
+    #[schema(minimum = 1)]
     pub agency_id: i64,
 }
 

@@ -16,6 +16,7 @@ use serde::Deserialize;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -24,6 +25,7 @@ pub struct ReasonRequest {
 pub struct InspectRequest {
     /// `true`: accepted (→ `inspected`); `false`: returned to the enterprise (→ `returned`).
     pub passed: bool,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -12,25 +12,33 @@ const MAX_QUANTITY: i64 = 1_000_000_000;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
+    /// An approved product in the catalog, once per order.
     pub product_id: i64,
+    /// At least the product's `min_order_qty`.
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub quantity: i64,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryRequest {
+    #[schema(min_length = 1, max_length = 200)]
     pub address: String,
     /// District code from `GET /api/v1/districts`.
+    #[schema(min_length = 5, max_length = 5)]
     pub district: String,
     /// `YYYY-MM-DD`, today or later.
+    #[schema(format = Date)]
     pub requested_date: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderRequest {
+    #[schema(min_items = 1, max_items = 100)]
     pub lines: Vec<LineRequest>,
     pub delivery: DeliveryRequest,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -81,8 +81,8 @@ pub async fn update(
 
 /// Set the purchase plan of a year (admin or the agency's buyers).
 #[utoipa::path(operation_id = "agencies_put_plan", tag = "agencies", security(("bearer" = [])),
-    params(("id" = i64, Path), ("year" = i64, Path)), request_body = PurchasePlanInput,
-    responses((status = 200, body = PurchasePlan), (status = 403, response = problems::Forbidden), (status = 422, response = problems::UnprocessableEntity)))]
+    params(("id" = i64, Path), ("year" = i64, Path, minimum = 2000, maximum = 2100)), request_body = PurchasePlanInput,
+    responses((status = 200, body = PurchasePlan), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 422, response = problems::UnprocessableEntity)))]
 #[put("/agencies/{id}/purchase-plans/{year}")]
 pub async fn put_plan(
     state: web::Data<AppState>,
@@ -106,7 +106,7 @@ pub struct PlanList {
 /// The agency's purchase plans by year (admin or the agency's buyers).
 #[utoipa::path(operation_id = "agencies_plans", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = PlanList), (status = 403, response = problems::Forbidden)))]
+    responses((status = 200, body = PlanList), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
 #[get("/agencies/{id}/purchase-plans")]
 pub async fn plans(
     state: web::Data<AppState>,

@@ -72,7 +72,8 @@ pub async fn login(
 /// Presenting an already-rotated token revokes every token of that login.
 #[utoipa::path(operation_id = "auth_refresh", tag = "auth", request_body = RefreshRequest,
     responses(
-        (status = 200, body = Session)))]
+        (status = 200, body = Session),
+        (status = 401, response = problems::Unauthorized)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,

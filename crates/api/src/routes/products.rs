@@ -84,6 +84,7 @@ pub async fn create(
         (status = 400, response = problems::BadRequest),
         (status = 403, response = problems::Forbidden),
         (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict),
         (status = 412, response = problems::PreconditionFailed),
         (status = 422, response = problems::UnprocessableEntity)))]
 #[patch("/products/{id}")]
@@ -106,13 +107,14 @@ pub async fn update(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StockRequest {
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub stock: i64,
 }
 
 /// Set the stock (its enterprise).
 #[utoipa::path(operation_id = "products_set_stock", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = StockRequest,
-    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 422, response = problems::UnprocessableEntity)))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict), (status = 422, response = problems::UnprocessableEntity)))]
 #[put("/products/{id}/stock")]
 pub async fn set_stock(
     state: web::Data<AppState>,
@@ -149,7 +151,7 @@ pub async fn archive(
 /// Approve a product under review (admin).
 #[utoipa::path(operation_id = "products_approve", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 409, response = problems::Conflict)))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict)))]
 #[post("/products/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -167,7 +169,7 @@ pub async fn approve(
 /// Reject a product under review, or withdraw an approved one (admin).
 #[utoipa::path(operation_id = "products_reject", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = RejectRequest,
-    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 409, response = problems::Conflict)))]
+    responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict)))]
 #[post("/products/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,
