@@ -540,7 +540,9 @@ def schemathesis(exe, base, caller, token, args, timeout):
         return False, f"timed out after {took:.0f} s ({len(failures)} failures on {operations} operations so far)"
     if code == 0:
         return True, f"passed in {took:.0f} s"
+    checks_failed = sum(1 for f in failures if f["code"] != "error")
     return False, (f"exit {code}: {len(failures)} failures on {operations} operations"
+                   f" ({checks_failed} of failed checks)"
                    f"{f', {errors} errors' if errors else ''}, {took:.0f} s")
 
 
@@ -579,26 +581,37 @@ def main():
     for i, caller in enumerate(callers):
         # Each caller's hard limit: an even share of what is left of the budget.
         share = max(30, (args.budget - elapsed()) / (len(callers) - i))
-        log(f"\n=== schemathesis as {caller} (limit {share:.0f} s) ===")
-        server = None
-        try:
-            server = Server(binary, caller)
-            tokens = seed(server.base)
-            if i == 0:
-                with open(SPEC) as f:
-                    if json.loads(call(server.base, "GET", "/openapi.json").raw) != json.load(f):
-                        log("note: the served /openapi.json differs from openapi/openapi.json (Spectral "
-                            "linted the file, Schemathesis tests the served one; regenerate the file)")
-            ok, summary = schemathesis(exe, server.base, caller, tokens[caller], args, share)
-            if tokens[caller] and call(server.base, "GET", "/api/v1/me", token=tokens[caller]).status != 200:
-                summary += "; note: the caller's own token no longer works at the end of the run"
-            if not server.alive():
-                ok, summary = False, summary + "; the server died (see server.log)"
-        except (SetupError, OSError) as e:
-            ok, summary = False, f"{e} (see {os.path.join(REPORT_DIR, caller, 'server.log')})"
-        finally:
-            if server:
-                server.stop()
+        # A run whose only problem is an error inside Schemathesis itself (no check failed, e.g.
+        # a crash of its Python code generator) is tried once more on a fresh server; the first
+        # attempt's error stays in the summary.
+        for attempt in (1, 2):
+            log(f"\n=== schemathesis as {caller} (limit {share:.0f} s) ===")
+            server = None
+            try:
+                server = Server(binary, caller)
+                tokens = seed(server.base)
+                if i == 0:
+                    with open(SPEC) as f:
+                        if json.loads(call(server.base, "GET", "/openapi.json").raw) != json.load(f):
+                            log("note: the served /openapi.json differs from openapi/openapi.json (Spectral "
+                                "linted the file, Schemathesis tests the served one; regenerate the file)")
+                ok, summary = schemathesis(exe, server.base, caller, tokens[caller], args, share)
+                if tokens[caller] and call(server.base, "GET", "/api/v1/me", token=tokens[caller]).status != 200:
+                    summary += "; note: the caller's own token no longer works at the end of the run"
+                if not server.alive():
+                    ok, summary = False, summary + "; the server died (see server.log)"
+            except (SetupError, OSError) as e:
+                ok, summary = False, f"{e} (see {os.path.join(REPORT_DIR, caller, 'server.log')})"
+            finally:
+                if server:
+                    server.stop()
+            tool_error_only = not ok and "(0 of failed checks), " in summary and " errors, " in summary
+            if not tool_error_only or attempt == 2:
+                break
+            log(f"note: {caller}: only Schemathesis errors, no failed check ({summary}); trying once more")
+            first_error = summary
+        if attempt == 2:
+            summary += f" (second attempt; the first: {first_error})"
         results.append((caller, ok, summary))
 
     log("\n=== summary ===")

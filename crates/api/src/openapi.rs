@@ -88,6 +88,12 @@ impl Modify for ProblemResponses {
 /// the input rules every string and integer meets (`inputs`) and the links between operations.
 pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
     inputs::complete(doc);
+    // The API is public (an OWASP inventory rule asks each server to say so).
+    for server in doc.servers.iter_mut().flatten() {
+        let mut public = utoipa::openapi::extensions::Extensions::default();
+        public.insert("x-internal".to_owned(), serde_json::Value::Bool(false));
+        server.extensions = Some(public);
+    }
     for (path, item) in doc.paths.paths.iter_mut() {
         let uses_database = path != "/health";
         for operation in [

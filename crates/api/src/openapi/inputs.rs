@@ -294,9 +294,9 @@ fn parameter(p: &mut Parameter) {
             o.min_length = Some(1);
             o.max_length = Some(256);
         }
-        // `routes::products::if_match`: `"3"`, `W/"3"`, `3` or `*`.
+        // `if_match::IfMatch`: `"3"`, `W/"3"`, `3` or `*`; a version is a positive integer.
         "If-Match" => {
-            o.pattern = Some(r#"^(\*|(W/)?"?[0-9]{1,18}"?)$"#.to_owned());
+            o.pattern = Some(r#"^(\*|(W/)?("0*[1-9][0-9]{0,17}"|0*[1-9][0-9]{0,17}))$"#.to_owned());
             o.min_length = Some(1);
             o.max_length = Some(23);
         }
