@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod categories;
 pub mod districts;
 pub mod enterprises;
+pub mod model;
 pub mod products;
 pub mod search;
 mod search_index;

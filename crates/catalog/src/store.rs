@@ -2,7 +2,7 @@
 //! cannot express: upserts (diesel's `on_conflict` needs the concrete connection, so each
 //! statement is written once and compiled for both variants) and query plans.
 
-use crate::agencies::PurchasePlan;
+use crate::model::PurchasePlan;
 use crate::search::Db;
 use chrono::NaiveDateTime;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
