@@ -13,6 +13,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{from_fn, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, HttpRequest, HttpResponse};
 use actix_web_prom::PrometheusMetrics;
+use muhan_core::ErrorCode;
 use muhan_core::{DomainError, FieldError};
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -47,7 +48,7 @@ pub fn build_app(
         )
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::from(DomainError::Validation {
-                code: "validation_failed",
+                code: ErrorCode::ValidationFailed,
                 errors: vec![FieldError::new("query", err.to_string())],
             })
             .into()
@@ -62,7 +63,12 @@ pub fn build_app(
             let allowed = known.allowed(req.path());
             async move {
                 if allowed.is_empty() {
-                    Problem::new(StatusCode::NOT_FOUND, "not_found", "no such resource").response()
+                    Problem::new(
+                        StatusCode::NOT_FOUND,
+                        ErrorCode::NotFound,
+                        "no such resource",
+                    )
+                    .response()
                 } else {
                     edge::method_not_allowed(&allowed)
                 }

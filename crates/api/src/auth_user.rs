@@ -14,6 +14,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use muhan_auth::users::principal;
 use muhan_auth::TokenError;
+use muhan_core::ErrorCode;
 use muhan_core::{Actor, DomainError, UserStatus};
 
 /// An authenticated caller whose account is `active`. Derefs to the domain `Actor` (role,
@@ -69,7 +70,7 @@ async fn signed_in(
     let state = state.ok_or_else(|| ApiError::from(DomainError::internal("AppState missing")))?;
     let claims = state.jwt.verify(&token?).map_err(|e| match e {
         TokenError::Expired => ApiError::from(DomainError::Unauthorized {
-            code: "token_expired",
+            code: ErrorCode::TokenExpired,
             detail: "the access token has expired; refresh it".into(),
         }),
         TokenError::Invalid => unauthorized("the access token is not valid"),

@@ -12,6 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
+use muhan_core::ErrorCode;
 use muhan_core::{text, DomainError};
 use percent_encoding::percent_decode;
 
@@ -74,7 +75,7 @@ fn refusal(req: &ServiceRequest) -> Option<ApiError> {
     if uri_len > MAX_URI_BYTES {
         return Some(http_error(
             StatusCode::URI_TOO_LONG,
-            "uri_too_long",
+            ErrorCode::UriTooLong,
             format!("the request URI exceeds {MAX_URI_BYTES} bytes"),
         ));
     }
@@ -86,7 +87,7 @@ fn refusal(req: &ServiceRequest) -> Option<ApiError> {
     if header_len > MAX_HEADER_BYTES {
         return Some(http_error(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
+            ErrorCode::HeadersTooLarge,
             format!("the request headers exceed {MAX_HEADER_BYTES} bytes"),
         ));
     }
@@ -96,7 +97,7 @@ fn refusal(req: &ServiceRequest) -> Option<ApiError> {
         .err()
 }
 
-fn http_error(status: StatusCode, code: &'static str, detail: String) -> ApiError {
+fn http_error(status: StatusCode, code: ErrorCode, detail: String) -> ApiError {
     ApiError::http(status, code, detail)
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use muhan_core::ErrorCode;
 use muhan_core::{DomainError, FieldError};
 use serde::Serialize;
 use std::fmt;
@@ -18,19 +19,19 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// Stable snake_case error code, e.g. `validation_failed`.
-    pub code: String,
+    pub code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             kind: format!("urn:muhan:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
-            code: code.to_owned(),
+            code,
             errors: None,
         }
     }
@@ -45,23 +46,26 @@ impl Problem {
     /// The generic problem for a status code (unknown routes, wrong methods, ...).
     pub fn for_status(status: StatusCode) -> Self {
         let (code, detail) = match status.as_u16() {
-            404 => ("not_found", "no such resource"),
+            404 => (ErrorCode::NotFound, "no such resource"),
             405 => (
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this method is not allowed on this resource",
             ),
-            413 => ("payload_too_large", "the request body is too large"),
+            413 => (ErrorCode::PayloadTooLarge, "the request body is too large"),
             415 => (
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send JSON with Content-Type: application/json",
             ),
-            401 => ("unauthorized", "authentication required"),
-            403 => ("forbidden", "not allowed"),
-            400 => ("bad_request", "the request could not be understood"),
-            408 => ("request_timeout", "the request took too long to arrive"),
-            503 => ("service_unavailable", "the service is unavailable"),
-            s if s >= 500 => ("internal", "internal server error"),
-            _ => ("bad_request", "the request could not be processed"),
+            401 => (ErrorCode::Unauthorized, "authentication required"),
+            403 => (ErrorCode::Forbidden, "not allowed"),
+            400 => (ErrorCode::BadRequest, "the request could not be understood"),
+            408 => (
+                ErrorCode::RequestTimeout,
+                "the request took too long to arrive",
+            ),
+            503 => (ErrorCode::ServiceUnavailable, "the service is unavailable"),
+            s if s >= 500 => (ErrorCode::Internal, "internal server error"),
+            _ => (ErrorCode::BadRequest, "the request could not be processed"),
         };
         Self::new(status, code, detail)
     }
@@ -74,7 +78,7 @@ pub enum ApiError {
     Domain(DomainError),
     Http {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         detail: String,
     },
 }
@@ -95,7 +99,7 @@ impl fmt::Display for ApiError {
 }
 
 impl ApiError {
-    pub fn http(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn http(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::Http {
             status,
             code,
@@ -110,7 +114,7 @@ impl ApiError {
                 status,
                 code,
                 detail,
-            } => return Problem::new(*status, code, detail.clone()),
+            } => return Problem::new(*status, *code, detail.clone()),
         };
         match domain {
             DomainError::Validation { code, errors } => {
@@ -118,7 +122,7 @@ impl ApiError {
                     [one] => format!("{}: {}", one.field, one.message),
                     _ => format!("{} fields are invalid", errors.len()),
                 };
-                let mut p = Problem::new(self.status_code(), code, detail);
+                let mut p = Problem::new(self.status_code(), *code, detail);
                 p.errors = Some(errors.clone());
                 p
             }
@@ -126,34 +130,38 @@ impl ApiError {
             | DomainError::Unauthorized { code, detail }
             | DomainError::Forbidden { code, detail }
             | DomainError::Conflict { code, detail } => {
-                Problem::new(self.status_code(), code, detail.clone())
+                Problem::new(self.status_code(), *code, detail.clone())
             }
-            DomainError::NotFound(what) => {
-                Problem::new(self.status_code(), "not_found", format!("{what} not found"))
-            }
+            DomainError::NotFound(what) => Problem::new(
+                self.status_code(),
+                ErrorCode::NotFound,
+                format!("{what} not found"),
+            ),
             DomainError::VersionConflict { current } => Problem::new(
                 self.status_code(),
-                "version_conflict",
+                ErrorCode::VersionConflict,
                 format!("the resource was changed meanwhile; its current version is {current}"),
             ),
             DomainError::TooManyAttempts { retry_after_secs } => Problem::new(
                 self.status_code(),
-                "too_many_attempts",
+                ErrorCode::TooManyAttempts,
                 format!("too many failed attempts; try again in {retry_after_secs} s"),
             ),
             DomainError::Busy { retry_after_secs } => Problem::new(
                 self.status_code(),
-                "service_unavailable",
+                ErrorCode::ServiceUnavailable,
                 format!("the server is busy; try again in {retry_after_secs} s"),
             ),
             DomainError::Unavailable(_) => Problem::new(
                 self.status_code(),
-                "service_unavailable",
+                ErrorCode::ServiceUnavailable,
                 "the database is unavailable; try again shortly",
             ),
-            DomainError::Internal(_) => {
-                Problem::new(self.status_code(), "internal", "internal server error")
-            }
+            DomainError::Internal(_) => Problem::new(
+                self.status_code(),
+                ErrorCode::Internal,
+                "internal server error",
+            ),
         }
     }
 }

@@ -11,6 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest};
 use muhan_core::DomainError;
+use muhan_core::ErrorCode;
 use std::future::{ready, Ready};
 
 /// The version `If-Match` requires; `None` when any version will do (no header, or `*`).
@@ -57,7 +58,7 @@ impl IfMatch {
 
 fn malformed(detail: &str) -> ApiError {
     ApiError::from(DomainError::BadRequest {
-        code: "bad_request",
+        code: ErrorCode::BadRequest,
         detail: detail.to_owned(),
     })
 }

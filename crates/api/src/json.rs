@@ -9,6 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
+use muhan_core::ErrorCode;
 use muhan_core::{text, DomainError, FieldError};
 use serde::de::DeserializeOwned;
 
@@ -26,7 +27,7 @@ impl<T> Json<T> {
 fn too_large(limit: usize) -> ApiError {
     ApiError::http(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ErrorCode::PayloadTooLarge,
         format!("the request body exceeds {limit} bytes"),
     )
 }
@@ -70,7 +71,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 let chunk = chunk.map_err(|e| {
                     ApiError::http(
                         StatusCode::BAD_REQUEST,
-                        "bad_request",
+                        ErrorCode::BadRequest,
                         format!("could not read the request body: {e}"),
                     )
                 })?;
@@ -82,7 +83,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !content_type_ok {
                 return Err(ApiError::http(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "send the body as JSON with Content-Type: application/json",
                 ));
             }
@@ -100,7 +101,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, DomainError> {
 pub fn parse_value(body: &[u8]) -> Result<serde_json::Value, DomainError> {
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| DomainError::Validation {
-            code: "validation_failed",
+            code: ErrorCode::ValidationFailed,
             errors: vec![FieldError::new("body", format!("not valid JSON: {e}"))],
         })?;
     check_strings(&value, &mut String::new())?;
@@ -188,13 +189,13 @@ fn problem_of(err: serde_path_to_error::Error<serde_json::Error>) -> DomainError
                     .unwrap_or(&message)
                     .to_owned();
                 DomainError::Validation {
-                    code: "validation_failed",
+                    code: ErrorCode::ValidationFailed,
                     errors: vec![FieldError::new(field_of(&path, &message), message)],
                 }
             }
             // Same code as other unusable input, so clients handle one code for "fix the body".
             _ => DomainError::Validation {
-                code: "validation_failed",
+                code: ErrorCode::ValidationFailed,
                 errors: vec![FieldError::new("body", format!("not valid JSON: {inner}"))],
             },
         }
@@ -300,7 +301,7 @@ mod tests {
         for body in [r#"{"name":"#, "not json", ""] {
             assert!(matches!(
                 parse::<Outer>(body.as_bytes()),
-                Err(DomainError::Validation { code: "validation_failed", ref errors }) if errors[0].field == "body"
+                Err(DomainError::Validation { code: ErrorCode::ValidationFailed, ref errors }) if errors[0].field == "body"
             ));
         }
     }

@@ -5,6 +5,7 @@ use crate::throttle::{self, ThrottleKeys, ThrottleSettings};
 use crate::users::{self, User};
 use crate::{refresh as tokens, JwtKeys};
 use chrono::Duration;
+use muhan_core::ErrorCode;
 use muhan_core::{DomainError, DomainResult, Email, UserStatus};
 use muhan_db::{with_conn, write_tx, DbConn, DbPool};
 use serde::Serialize;
@@ -38,14 +39,14 @@ pub struct Session {
 
 fn invalid_credentials() -> DomainError {
     DomainError::Unauthorized {
-        code: "invalid_credentials",
+        code: ErrorCode::InvalidCredentials,
         detail: "e-mail or password is incorrect".into(),
     }
 }
 
 fn suspended() -> DomainError {
     DomainError::Forbidden {
-        code: "account_suspended",
+        code: ErrorCode::AccountSuspended,
         detail: "this account is suspended".into(),
     }
 }
@@ -142,7 +143,7 @@ pub fn refresh(
                 "this refresh token was already used; every session of this login is revoked",
             ))),
             tokens::Consumed::Expired => Ok(Err(DomainError::Unauthorized {
-                code: "token_expired",
+                code: ErrorCode::TokenExpired,
                 detail: "the refresh token has expired".into(),
             })),
             tokens::Consumed::Invalid => Ok(Err(DomainError::unauthorized(

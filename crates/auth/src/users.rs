@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{clock, stored, Actor, DomainError, DomainResult, Email, Role, UserStatus};
 use muhan_db::schema::users;
 use muhan_db::DbConn;
@@ -109,7 +110,10 @@ pub fn create(conn: &mut DbConn, new: &NewUser<'_>) -> DomainResult<User> {
 }
 
 fn email_taken() -> DomainError {
-    DomainError::conflict("email_taken", "this e-mail address is already registered")
+    DomainError::conflict(
+        ErrorCode::EmailTaken,
+        "this e-mail address is already registered",
+    )
 }
 
 pub(crate) fn find_row_by_email(conn: &mut DbConn, email: &Email) -> DomainResult<Option<UserRow>> {
@@ -193,7 +197,7 @@ pub fn approve(conn: &mut DbConn, id: i64) -> DomainResult<User> {
 pub fn suspend(conn: &mut DbConn, actor_id: i64, id: i64) -> DomainResult<User> {
     if actor_id == id {
         return Err(DomainError::conflict(
-            "conflict",
+            ErrorCode::Conflict,
             "you cannot suspend yourself",
         ));
     }
@@ -210,7 +214,7 @@ pub fn ensure_admin(conn: &mut DbConn, email: &Email, password_hash: &str) -> Do
             Ok(false)
         } else {
             Err(DomainError::conflict(
-                "email_taken",
+                ErrorCode::EmailTaken,
                 format!("{email} exists and is not an admin"),
             ))
         };

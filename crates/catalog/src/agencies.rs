@@ -3,6 +3,7 @@
 use crate::{districts, store};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{
     amount_won, clock, in_range, stored, text, Actor, AgencyKind, DomainError, DomainResult,
     FieldErrors,
@@ -116,7 +117,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &AgencyInput) -> DomainRe
     let mut errors = FieldErrors::new();
     let name = errors.check("name", text::line(&input.name, 1, 200));
     let kind = errors.check("kind", input.kind.parse::<AgencyKind>());
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     let (Some(name), Some(kind)) = (name, kind) else {
         return Err(DomainError::internal("unreachable: checked fields"));
     };
@@ -158,7 +159,7 @@ pub fn update(
         .kind
         .as_deref()
         .and_then(|v| errors.check("kind", v.parse::<AgencyKind>()));
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     if let Some(d) = &patch.district {
         districts::require(conn, "district", d)?;
     }
@@ -244,7 +245,7 @@ pub fn put_plan(
         "social_target_bp",
         in_range(input.social_target_bp, 0, 10_000),
     );
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     let (Some(year), Some(total), Some(target)) = (year, total, target) else {
         return Err(DomainError::internal("unreachable: checked fields"));
     };

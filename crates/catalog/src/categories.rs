@@ -3,6 +3,7 @@
 
 use crate::store;
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{text, DomainError, DomainResult, FieldErrors};
 use muhan_db::schema::categories;
 use muhan_db::DbConn;
@@ -131,7 +132,7 @@ pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<Categ
     }
     let name = errors.check("name", text::line(&req.name, 1, 100));
     let name_en = errors.check("name_en", text::line(&req.name_en, 1, 200));
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     let (Some(name), Some(name_en)) = (name, name_en) else {
         return Err(DomainError::internal("unreachable: checked fields"));
     };
@@ -169,7 +170,7 @@ pub fn create(conn: &mut DbConn, req: &NewCategoryRequest) -> DomainResult<Categ
     let Some(id) = store::insert_category_if_new(conn, &req.code, &name, &name_en, req.parent_id)?
     else {
         return Err(DomainError::conflict(
-            "conflict",
+            ErrorCode::Conflict,
             format!("category {} exists", req.code),
         ));
     };

@@ -5,6 +5,7 @@ use crate::{districts, search_index};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::cursor;
+use muhan_core::ErrorCode;
 use muhan_core::{
     clock, in_range, stored, Actor, BizRegNo, DomainError, DomainResult, EnterpriseKind,
     EnterpriseStatus, FieldErrors,
@@ -209,7 +210,7 @@ impl EnterpriseInput {
 
 pub fn biz_reg_no_taken() -> DomainError {
     DomainError::conflict(
-        "biz_reg_no_taken",
+        ErrorCode::BizRegNoTaken,
         "this business registration number is already registered",
     )
 }
@@ -474,7 +475,7 @@ pub fn update(
     let employees = patch.employees.or(current.employees);
     let vulnerable = patch.vulnerable_employees.or(current.vulnerable_employees);
     check_headcount(&mut errors, "", employees, vulnerable);
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     require_admin_for_certified_fields(actor, &current, name.as_deref(), kind)?;
     if let Some(d) = &district {
         districts::require(conn, "district", d)?;

@@ -3,6 +3,7 @@
 use crate::{categories, enterprises, search_index};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{
     clock, stored, Actor, DomainError, DomainResult, EnterpriseKind, EnterpriseStatus, FieldErrors,
     ProductStatus,
@@ -240,7 +241,7 @@ impl ProductInput {
             required(e, "stock", self.stock).and_then(|v| e.check("stock", rules::stock(v)));
         let lead_time_days = required(e, "lead_time_days", self.lead_time_days)
             .and_then(|v| e.check("lead_time_days", rules::lead_time_days(v)));
-        errors.finish("validation_failed")?;
+        errors.finish(ErrorCode::ValidationFailed)?;
         let parsed = (|| {
             Some(ParsedProduct {
                 category_id: category_id?,
@@ -272,7 +273,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &ProductInput) -> DomainR
     let (status, enterprise_name) = enterprises::status_of(conn, enterprise_id)?;
     if status == EnterpriseStatus::Suspended {
         return Err(DomainError::Forbidden {
-            code: "enterprise_suspended",
+            code: ErrorCode::EnterpriseSuspended,
             detail: "a suspended enterprise cannot list products".into(),
         });
     }
@@ -408,7 +409,7 @@ pub fn update(
     let status: ProductStatus = stored(&row.status)?;
     if status == ProductStatus::Archived {
         return Err(DomainError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "an archived product cannot be edited",
         ));
     }
@@ -435,7 +436,7 @@ pub fn update(
     let lead_time_days = patch
         .lead_time_days
         .and_then(|v| e.check("lead_time_days", rules::lead_time_days(v)));
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     if let Some(category_id) = patch.category_id {
         require_category(conn, category_id)?;
     }
@@ -489,7 +490,7 @@ pub fn set_stock(conn: &mut DbConn, actor: &Actor, id: i64, stock: i64) -> Domai
     let (row, _) = load_owned(conn, actor, id)?;
     if row.status == ProductStatus::Archived.as_str() {
         return Err(DomainError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "an archived product has no stock",
         ));
     }
@@ -528,7 +529,7 @@ fn set_status(
 
 fn invalid_transition(from: ProductStatus, action: &str) -> DomainError {
     DomainError::conflict(
-        "invalid_transition",
+        ErrorCode::InvalidTransition,
         format!("cannot {action} a product that is {from}"),
     )
 }

@@ -11,6 +11,7 @@ use crate::enterprises::{self, Enterprise, EnterpriseInput, NewEnterprise};
 use crate::{agencies, districts};
 use diesel::prelude::*;
 use muhan_auth::users::{self, NewUser, User};
+use muhan_core::ErrorCode;
 use muhan_core::{text, DomainError, DomainResult, Email, FieldErrors, Password, Role, UserStatus};
 use muhan_db::schema::enterprises as e;
 use muhan_db::DbConn;
@@ -86,9 +87,9 @@ impl EnterpriseSignupRequest {
         let enterprise = self.enterprise.parse("enterprise.", &mut errors);
         let biz_bad = errors.has("enterprise.biz_reg_no");
         errors.finish(if biz_bad {
-            "invalid_biz_reg_no"
+            ErrorCode::InvalidBizRegNo
         } else {
-            "validation_failed"
+            ErrorCode::ValidationFailed
         })?;
         match (account, enterprise) {
             (Some(a), Some(e)) => Ok((a, e)),
@@ -101,7 +102,7 @@ impl BuyerSignupRequest {
     pub fn parse(&self) -> DomainResult<Account> {
         let mut errors = FieldErrors::new();
         let account = parse_account(&self.email, &self.password, &self.display_name, &mut errors);
-        errors.finish("validation_failed")?;
+        errors.finish(ErrorCode::ValidationFailed)?;
         account.ok_or_else(|| DomainError::internal("unreachable: checked fields"))
     }
 }

@@ -1,5 +1,6 @@
 //! Who is acting: what domain services need to know about the caller for permission checks.
 
+use crate::error_code::ErrorCode;
 use crate::{DomainError, DomainResult, Role, UserStatus};
 
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ impl Actor {
             Ok(())
         } else {
             Err(DomainError::Forbidden {
-                code: "account_not_active",
+                code: ErrorCode::AccountNotActive,
                 detail: "this account awaits approval by an administrator".into(),
             })
         }

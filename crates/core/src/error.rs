@@ -1,5 +1,6 @@
 //! The one error type domain services return. The HTTP layer maps it to problem+json once.
 
+use crate::error_code::ErrorCode;
 use std::fmt;
 
 /// Why a raw value could not be parsed; shown to clients as a field message.
@@ -38,24 +39,24 @@ pub enum DomainError {
     /// Input was understood but breaks a rule (HTTP 422).
     #[error("{code}: invalid input")]
     Validation {
-        code: &'static str,
+        code: ErrorCode,
         errors: Vec<FieldError>,
     },
     /// Input could not be understood at all (HTTP 400).
     #[error("{code}: {detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ErrorCode, detail: String },
     /// Missing or unusable credentials (HTTP 401).
     #[error("{code}: {detail}")]
-    Unauthorized { code: &'static str, detail: String },
+    Unauthorized { code: ErrorCode, detail: String },
     /// Authenticated but not allowed (HTTP 403).
     #[error("{code}: {detail}")]
-    Forbidden { code: &'static str, detail: String },
+    Forbidden { code: ErrorCode, detail: String },
     /// Absent, or not visible to the caller (HTTP 404).
     #[error("not found: {0}")]
     NotFound(String),
     /// The request conflicts with the current state (HTTP 409).
     #[error("{code}: {detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     /// `If-Match` named an outdated version (HTTP 412).
     #[error("version conflict: current version is {current}")]
     VersionConflict { current: i64 },
@@ -81,19 +82,19 @@ impl DomainError {
     /// A 422 `validation_failed` with one field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
-            code: "validation_failed",
+            code: ErrorCode::ValidationFailed,
             errors: vec![FieldError::new(field, message)],
         }
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::Forbidden {
-            code: "forbidden",
+            code: ErrorCode::Forbidden,
             detail: detail.into(),
         }
     }
 
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             detail: detail.into(),
@@ -102,7 +103,7 @@ impl DomainError {
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::Unauthorized {
-            code: "unauthorized",
+            code: ErrorCode::Unauthorized,
             detail: detail.into(),
         }
     }
@@ -152,7 +153,7 @@ impl FieldErrors {
     }
 
     /// `Ok(())` when nothing was recorded, else a 422 with `code`.
-    pub fn finish(self, code: &'static str) -> DomainResult<()> {
+    pub fn finish(self, code: ErrorCode) -> DomainResult<()> {
         if self.0.is_empty() {
             Ok(())
         } else {

@@ -4,11 +4,13 @@
 //! everywhere inside. Nothing in this crate performs IO.
 
 pub mod error;
+pub mod error_code;
 pub mod roles;
 pub mod text;
 pub mod values;
 
 pub use error::{DomainError, DomainResult, FieldError, FieldErrors};
+pub use error_code::ErrorCode;
 pub use roles::{stored, Role, UserStatus};
 pub use values::{amount_won, in_range, phone, price_won, ParseError, Won};
 pub use values::{Email, Password};

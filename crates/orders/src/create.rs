@@ -12,6 +12,7 @@ use crate::{money, OrderSettings};
 use chrono::Datelike;
 use chrono::{NaiveDate, NaiveDateTime};
 use muhan_catalog::districts;
+use muhan_core::ErrorCode;
 use muhan_core::{
     clock, stored, Actor, DomainError, DomainResult, EnterpriseStatus, FieldErrors, ProductStatus,
     Role,
@@ -281,7 +282,7 @@ fn split_by_enterprise(req: &ParsedOrder, infos: &[ProductRow]) -> DomainResult<
             line_total_won: total,
         });
     }
-    errors.finish("validation_failed")?;
+    errors.finish(ErrorCode::ValidationFailed)?;
     Ok(parts)
 }
 
@@ -300,7 +301,7 @@ fn check_limits(settings: &OrderSettings, parts: &[Part]) -> DomainResult<()> {
             );
         }
     }
-    over.finish("private_contract_limit_exceeded")
+    over.finish(ErrorCode::PrivateContractLimitExceeded)
 }
 
 /// The first line whose product has less stock than it asks for.
@@ -320,7 +321,7 @@ pub(crate) fn insufficient(products: &[ProductRow], product_id: i64) -> DomainEr
         .find(|p| p.id == product_id)
         .map_or("", |p| p.name.as_str());
     DomainError::conflict(
-        "insufficient_stock",
+        ErrorCode::InsufficientStock,
         format!("not enough stock of product {product_id} ({name})"),
     )
 }

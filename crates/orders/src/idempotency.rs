@@ -4,6 +4,7 @@
 //! waits for it and replays its answer (or gets 409 when it cannot).
 
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{clock, DomainError, DomainResult, FieldError};
 use muhan_db::schema::idempotency_keys as k;
 use muhan_db::DbConn;
@@ -18,11 +19,11 @@ pub fn parse_key(raw: Option<&str>) -> DomainResult<String> {
             Ok(k.to_owned())
         }
         Some(_) => Err(DomainError::BadRequest {
-            code: "idempotency_key_required",
+            code: ErrorCode::IdempotencyKeyRequired,
             detail: "Idempotency-Key must be 1–255 printable ASCII characters".into(),
         }),
         None => Err(DomainError::BadRequest {
-            code: "idempotency_key_required",
+            code: ErrorCode::IdempotencyKeyRequired,
             detail: "send an Idempotency-Key header so a retried request cannot order twice".into(),
         }),
     }
@@ -49,7 +50,7 @@ pub fn lookup(
         .optional()?;
     match found {
         Some((hash, _, _)) if hash != fingerprint => Err(DomainError::Validation {
-            code: "idempotency_key_reused",
+            code: ErrorCode::IdempotencyKeyReused,
             errors: vec![FieldError::new(
                 "Idempotency-Key",
                 "this key was used with a different request body",
@@ -62,7 +63,7 @@ pub fn lookup(
 
 pub fn in_use() -> DomainError {
     DomainError::conflict(
-        "idempotency_key_in_use",
+        ErrorCode::IdempotencyKeyInUse,
         "a request with this Idempotency-Key is still being processed",
     )
 }

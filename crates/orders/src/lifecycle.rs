@@ -8,6 +8,7 @@ use crate::view;
 use crate::OrderSettings;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use muhan_core::ErrorCode;
 use muhan_core::{clock, stored, text, Actor, DomainError, DomainResult};
 use muhan_db::schema::{fulfillments as f, order_events as ev, order_lines, orders as o};
 use muhan_db::DbConn;
@@ -58,7 +59,7 @@ fn load_target(conn: &mut DbConn, id: i64) -> DomainResult<Target> {
 
 fn invalid_transition(from: FulfillmentStatus, action: Action) -> DomainError {
     DomainError::conflict(
-        "invalid_transition",
+        ErrorCode::InvalidTransition,
         format!("cannot {} a fulfillment that is {from}", action.name()),
     )
 }
@@ -89,7 +90,7 @@ fn transition(conn: &mut DbConn, change: &Change<'_>) -> DomainResult<()> {
     .execute(conn)?;
     if changed == 0 {
         return Err(DomainError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "the fulfillment changed meanwhile; reload it",
         ));
     }
@@ -288,7 +289,7 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
     }
     if cancelled.is_empty() {
         return Err(DomainError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "no fulfillment of this order can still be cancelled",
         ));
     }

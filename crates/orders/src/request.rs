@@ -2,6 +2,7 @@
 //! field is well-formed (availability and stock are the placement's to check).
 
 use chrono::NaiveDate;
+use muhan_core::ErrorCode;
 use muhan_core::{in_range, text, DomainError, DomainResult, FieldErrors};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -98,7 +99,7 @@ impl OrderRequest {
             Some(n) => errors.check("note", text::free(n, 0, 1000)),
             None => None,
         };
-        errors.finish("validation_failed")?;
+        errors.finish(ErrorCode::ValidationFailed)?;
         match (address, district, requested_date) {
             (Some(address), Some(district), Some(requested_date)) => Ok(ParsedOrder {
                 lines: self
