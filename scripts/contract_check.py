@@ -32,15 +32,15 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
+
+from harness import free_port, http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = os.path.join(ROOT, "openapi", "openapi.json")
@@ -216,31 +216,14 @@ class Reply:
 
 
 def call(base, method, path, body=None, token=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with OPENER.open(req, timeout=30) as resp:
-            return Reply(resp.status, resp.read())
-    except urllib.error.HTTPError as e:
-        return Reply(e.code, e.read())
+    status, _, raw = http(base, method, path, body, token, headers, timeout=30, opener=OPENER)
+    return Reply(status, raw)
 
 
 def must(reply, status, what):
     if reply.status != status:
         raise SetupError(f"seed: {what}: expected {status}, got {reply}")
     return reply.json
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

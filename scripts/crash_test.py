@@ -33,21 +33,19 @@ Prints `ok: ...` per check and ends with `N passed, N failed` (exit status 1 on 
 """
 import argparse
 import datetime
-import json
 import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
+
+from harness import Fatal, Tally, biz_no, free_port, http, parsed
 
 ADMIN = ("crash-admin@muhan.test", "crash-admin-password")
 PASSWORD = "crash-user-password-1"
@@ -59,59 +57,16 @@ KILL_AFTER_S = (1.0, 1.5, 2.0)  # one load round per entry, on each backend (+ u
 SCARCE_STOCK = 60           # one product sells out during the load
 STOCK = 100_000
 
-passed = 0
-failed = 0
+tally = Tally()
+check, require = tally.check, tally.require
 children = []               # every Popen we started, killed at exit
-
-
-class Fatal(Exception):
-    """A step the rest of the test depends on failed."""
-
-
-def check(condition, what, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {what}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL: {what}" + (f"\n      {detail}" if detail else ""), flush=True)
-    return condition
-
-
-def require(condition, what, detail=""):
-    if not check(condition, what, detail):
-        raise Fatal(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(base, method, path, body=None, token=None, headers=None, timeout=REQUEST_TIMEOUT_S):
     """One request; returns (status, parsed body or raw bytes, raw bytes). Raises OSError on
     connection failures and timeouts."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, raw = resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = raw
-    return status, parsed, raw
-
+    status, _, raw = http(base, method, path, body, token, headers, timeout)
+    return status, parsed(raw), raw
 
 def expect(base, method, path, body=None, token=None, status=200, what=None, quiet=False):
     """A request that must answer `status`; counted as a check unless quiet (then only a
@@ -126,13 +81,6 @@ def expect(base, method, path, body=None, token=None, status=200, what=None, qui
 
 def code_of(response):
     return response.get("code") if isinstance(response, dict) else None
-
-
-def biz_no(seed):
-    d = [int(c) for c in f"{100000000 + seed:09d}"]
-    w = [1, 3, 7, 1, 3, 7, 1, 3, 5]
-    s = sum(a * b for a, b in zip(d, w)) + d[8] * 5 // 10
-    return "".join(map(str, d)) + str((10 - s % 10) % 10)
 
 
 def run(cmd, **kw):
@@ -527,14 +475,14 @@ def main():
                 p.wait(timeout=10)
         if pg_db:
             run(["psql", args.pg_url, "-qc", f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)"])
-        if failed:
+        if tally.failed:
             for wd in workdirs:
                 print(f"   (server logs kept in {wd})")
         else:
             for wd in workdirs:
                 shutil.rmtree(wd, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print(tally.summary())
+    sys.exit(1 if tally.failed else 0)
 
 
 if __name__ == "__main__":

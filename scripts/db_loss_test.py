@@ -31,21 +31,19 @@ Prints `ok: ...` per check and ends with `N passed, N failed` (exit status 1 on 
 """
 import argparse
 import datetime
-import json
 import os
 import pwd
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
+
+from harness import Fatal, Tally, biz_no, free_port, http, parsed
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 ADMIN = ("dbloss-admin@muhan.test", "dbloss-admin-password")
@@ -58,71 +56,21 @@ DOWN_S = 12                 # how long the database stays down per mode
 RECOVER_WITHIN_S = 10
 BURST = 40                  # concurrent requests, more than the server's pool (16 connections)
 
-passed = 0
-failed = 0
+tally = Tally()
+check, require = tally.check, tally.require
 last_db_up = []             # when the database last came back (monotonic), once it has
-
-
-class Fatal(Exception):
-    """A step the rest of the test depends on failed."""
-
-
-def check(condition, what, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {what}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL: {what}" + (f"\n      {detail}" if detail else ""), flush=True)
-    return condition
-
-
-def require(condition, what, detail=""):
-    if not check(condition, what, detail):
-        raise Fatal(what)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(base, method, path, body=None, token=None, headers=None, timeout=CLIENT_TIMEOUT_S):
     """One request -> (status, content type, parsed body). Raises OSError on connection
     failures and timeouts."""
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            status, ctype, raw = resp.status, resp.headers.get("Content-Type", ""), resp.read()
-    except urllib.error.HTTPError as e:
-        status, ctype, raw = e.code, e.headers.get("Content-Type", ""), e.read()
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = raw
-    return status, ctype, parsed
-
+    status, response_headers, raw = http(base, method, path, body, token, headers, timeout)
+    return status, response_headers.get("Content-Type", ""), parsed(raw)
 
 def expect(base, method, path, body=None, token=None, status=200, what=None):
     got, _, parsed = call(base, method, path, body, token, timeout=20)
     require(got == status, what or f"{method} {path} -> {status}", f"got {got}: {str(parsed)[:300]}")
     return parsed
-
-
-def biz_no(seed):
-    d = [int(c) for c in f"{100000000 + seed:09d}"]
-    w = [1, 3, 7, 1, 3, 7, 1, 3, 5]
-    s = sum(a * b for a, b in zip(d, w)) + d[8] * 5 // 10
-    return "".join(map(str, d)) + str((10 - s % 10) % 10)
 
 
 def is_unavailable(status, ctype, body):
@@ -512,12 +460,12 @@ def main():
             proc.wait(timeout=10)
         if pg:
             pg.cleanup()
-        if failed:
+        if tally.failed:
             print(f"   (server log kept in {workdir})")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print(tally.summary())
+    sys.exit(1 if tally.failed else 0)
 
 
 if __name__ == "__main__":

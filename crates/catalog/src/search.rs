@@ -254,8 +254,8 @@ mod sql_and_rust_ranks_agree {
         })
     }
 
-    #[test]
-    fn for_text_and_initial_consonant_queries() {
+    /// A fresh database (kept alive by the first value) with the temporary `rank_probe` table.
+    fn probe_table() -> (TestDatabase, DbConn) {
         let db = TestDatabase::create().unwrap();
         let mut conn = db.url.establish().unwrap();
         diesel::sql_query(
@@ -264,6 +264,12 @@ mod sql_and_rust_ranks_agree {
         )
         .execute(&mut conn)
         .unwrap();
+        (db, conn)
+    }
+
+    #[test]
+    fn for_text_and_initial_consonant_queries() {
+        let (_db, conn) = probe_table();
         let conn = RefCell::new(conn);
         // Text with LIKE's special characters (an escaped `%` at the end above all), case and
         // width variants; then initial consonants against syllables.
@@ -288,14 +294,7 @@ mod sql_and_rust_ranks_agree {
 
     #[test]
     fn a_query_ending_in_an_escaped_wildcard_ranks_a_prefix_as_a_prefix() {
-        let db = TestDatabase::create().unwrap();
-        let mut conn = db.url.establish().unwrap();
-        diesel::sql_query(
-            "CREATE TEMPORARY TABLE rank_probe \
-             (id BIGINT PRIMARY KEY, name TEXT NOT NULL, chosung TEXT NOT NULL)",
-        )
-        .execute(&mut conn)
-        .unwrap();
+        let (_db, mut conn) = probe_table();
         for raw in ["100%", "꿀_", "c:\\", "%", "100%%"] {
             let q = TextQuery::parse(raw).unwrap();
             let names = [
