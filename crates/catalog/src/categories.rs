@@ -89,6 +89,76 @@ pub fn with_descendants(conn: &mut DbConn, id: i64) -> DomainResult<Vec<i64>> {
     Ok(out)
 }
 
+/// Every category below `id` with its depth under it (`id` itself at 0); empty when `id` is
+/// no category.
+pub fn depths_below(conn: &mut DbConn, id: i64) -> DomainResult<HashMap<i64, u32>> {
+    let pairs = parent_pairs(conn)?;
+    let mut by_parent: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (child, parent) in &pairs {
+        if let Some(parent) = parent {
+            by_parent.entry(*parent).or_default().push(*child);
+        }
+    }
+    let mut depths = HashMap::new();
+    if !pairs.iter().any(|(c, _)| *c == id) {
+        return Ok(depths);
+    }
+    depths.insert(id, 0u32);
+    let mut frontier = vec![id];
+    let mut depth = 0;
+    while !frontier.is_empty() {
+        depth += 1;
+        let mut next = Vec::new();
+        for node in frontier {
+            for kid in by_parent.get(&node).into_iter().flatten() {
+                if depths.insert(*kid, depth).is_none() {
+                    next.push(*kid);
+                }
+            }
+        }
+        frontier = next;
+    }
+    Ok(depths)
+}
+
+/// The categories on the paths through `ids`: each of them, its ancestors and its
+/// descendants (the categories in which a request concerns an enterprise selling in `ids`).
+pub fn related(conn: &mut DbConn, ids: &[i64]) -> DomainResult<Vec<i64>> {
+    let pairs = parent_pairs(conn)?;
+    let parent_of: HashMap<i64, Option<i64>> = pairs.iter().copied().collect();
+    let mut by_parent: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (child, parent) in &pairs {
+        if let Some(parent) = parent {
+            by_parent.entry(*parent).or_default().push(*child);
+        }
+    }
+    let mut out: Vec<i64> = Vec::new();
+    let mut below: Vec<i64> = ids.to_vec();
+    while let Some(node) = below.pop() {
+        if !out.contains(&node) {
+            out.push(node);
+            below.extend(by_parent.get(&node).into_iter().flatten());
+        }
+    }
+    for id in ids {
+        let mut up = parent_of.get(id).copied().flatten();
+        while let Some(node) = up {
+            if !out.contains(&node) {
+                out.push(node);
+            }
+            up = parent_of.get(&node).copied().flatten();
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+fn parent_pairs(conn: &mut DbConn) -> DomainResult<Vec<(i64, Option<i64>)>> {
+    Ok(categories::table
+        .select((categories::id, categories::parent_id))
+        .load(conn)?)
+}
+
 pub fn exists(conn: &mut DbConn, id: i64) -> DomainResult<bool> {
     Ok(categories::table
         .find(id)

@@ -169,7 +169,7 @@ diesel::table! {
     order_lines (id) {
         id -> BigInt,
         fulfillment_id -> BigInt,
-        product_id -> BigInt,
+        product_id -> Nullable<BigInt>,
         category_id -> BigInt,
         product_name -> Text,
         unit -> Text,
@@ -213,6 +213,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    procurement_requests (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        buyer_id -> BigInt,
+        title -> Text,
+        category_id -> BigInt,
+        description -> Text,
+        quantity -> BigInt,
+        unit -> Text,
+        budget_won -> BigInt,
+        delivery_district -> Text,
+        delivery_address -> Text,
+        deliver_by -> Date,
+        allow_consortium -> Bool,
+        quotes_due -> Nullable<Timestamp>,
+        status -> Text,
+        order_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        enterprise_id -> BigInt,
+        product_id -> Nullable<BigInt>,
+        unit_price_won -> BigInt,
+        quantity -> BigInt,
+        total_won -> BigInt,
+        lead_time_days -> BigInt,
+        note -> Nullable<Text>,
+        status -> Text,
+        submitted_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procurement_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        actor_id -> BigInt,
+        kind -> Text,
+        quote_id -> Nullable<BigInt>,
+        order_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(fulfillments -> orders (order_id));
 diesel::joinable!(order_lines -> fulfillments (fulfillment_id));
@@ -222,6 +276,10 @@ diesel::joinable!(products -> categories (category_id));
 diesel::joinable!(purchase_plans -> agencies (agency_id));
 diesel::joinable!(users -> enterprises (enterprise_id));
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(quotes -> procurement_requests (request_id));
+diesel::joinable!(quotes -> enterprises (enterprise_id));
+diesel::joinable!(procurement_events -> procurement_requests (request_id));
+diesel::joinable!(procurement_requests -> agencies (agency_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     districts,
@@ -239,4 +297,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_events,
     idempotency_keys,
     purchase_totals,
+    procurement_requests,
+    quotes,
+    procurement_events,
 );

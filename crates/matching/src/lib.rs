@@ -4,4 +4,13 @@
 //! quote, sealed until a deadline when the buyer asks; the buyer awards one or several quotes,
 //! which become one `rfq` order running through the orders lifecycle.
 
+pub mod award;
 pub mod engine;
+mod events;
+pub mod input;
+pub mod matches;
+pub mod model;
+mod offers;
+pub mod quotes;
+pub mod requests;
+mod store;

@@ -11,6 +11,7 @@ use crate::store::{self, sqlite, NewOrder, OrderInputs, ProductRow, PurchaseAmou
 use crate::{money, OrderSettings};
 use chrono::Datelike;
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
 use muhan_catalog::districts;
 use muhan_core::ErrorCode;
 use muhan_core::{
@@ -202,7 +203,7 @@ fn fulfillment_view(part: &Part, id: i64, order_id: i64, commission_bp: i64) -> 
             .iter()
             .map(|line| Line {
                 fulfillment_id: id,
-                product_id: line.product_id,
+                product_id: Some(line.product_id),
                 product_name: line.name.clone(),
                 unit: line.unit.clone(),
                 unit_price_won: line.unit_price_won,
@@ -320,6 +321,27 @@ pub(crate) fn insufficient(products: &[ProductRow], product_id: i64) -> DomainEr
         .iter()
         .find(|p| p.id == product_id)
         .map_or("", |p| p.name.as_str());
+    insufficient_named(product_id, name)
+}
+
+/// 409 `insufficient_stock` naming the product, read from the catalog.
+pub(crate) fn insufficient_product(
+    conn: &mut DbConn,
+    product_id: i64,
+) -> DomainResult<DomainError> {
+    use muhan_db::schema::products as p;
+    let name: Option<String> = p::table
+        .find(product_id)
+        .select(p::name)
+        .first(conn)
+        .optional()?;
+    Ok(insufficient_named(
+        product_id,
+        name.as_deref().unwrap_or(""),
+    ))
+}
+
+fn insufficient_named(product_id: i64, name: &str) -> DomainError {
     DomainError::conflict(
         ErrorCode::InsufficientStock,
         format!("not enough stock of product {product_id} ({name})"),

@@ -2,6 +2,7 @@
 //! enterprise; each fulfillment moves through the lifecycle below, and the co-op settles with
 //! the enterprise after its commission.
 
+pub mod awarded;
 pub mod batch;
 pub mod create;
 pub mod idempotency;

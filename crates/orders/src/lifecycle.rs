@@ -280,7 +280,8 @@ pub fn cancel_order(conn: &mut DbConn, actor: &Actor, order_id: i64) -> DomainRe
     let fulfillment_ids: Vec<i64> = cancelled.iter().map(|(_, id)| *id).collect();
     let products: Vec<i64> = order_lines::table
         .filter(order_lines::fulfillment_id.eq_any(&fulfillment_ids))
-        .select(order_lines::product_id)
+        .filter(order_lines::product_id.is_not_null())
+        .select(order_lines::product_id.assume_not_null())
         .load(conn)?;
     store::lock_products(conn, &products)?;
     cancelled.sort_unstable();

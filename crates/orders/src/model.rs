@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct Line {
     #[serde(skip)]
     pub fulfillment_id: i64,
-    pub product_id: i64,
+    /// `null` for an awarded quote that names no catalog product.
+    pub product_id: Option<i64>,
     pub product_name: String,
     pub unit: String,
     pub unit_price_won: i64,

@@ -55,6 +55,10 @@ pub struct Config {
     /// (`[private_contract_limits] cooperative = 30000000`, or
     /// `MUHAN_PRIVATE_CONTRACT_LIMITS__COOPERATIVE=30000000`).
     pub private_contract_limits: BTreeMap<String, i64>,
+    /// Limits in won by enterprise kind for an award on quotes from two or more enterprises
+    /// (2인 이상 견적), overriding the defaults (`[two_quote_limits] social_enterprise =
+    /// 100000000`, or `MUHAN_TWO_QUOTE_LIMITS__SOCIAL_ENTERPRISE=100000000`).
+    pub two_quote_limits: BTreeMap<String, i64>,
     /// How long an `Idempotency-Key` and its stored answer are kept (at least 24 hours).
     pub idempotency_key_retention_hours: i64,
     /// Order placements written at the same time, each a batch of the orders that arrived
@@ -93,6 +97,7 @@ impl Default for Config {
             trust_proxy_headers: false,
             commission_bp: 300,
             private_contract_limits: BTreeMap::new(),
+            two_quote_limits: BTreeMap::new(),
             idempotency_key_retention_hours: 7 * 24,
             order_writers: 2,
             password_hash_concurrency: None,
@@ -234,13 +239,18 @@ impl Config {
             "workers must be at least 1 (or unset: one per core)".into()
         });
         p.range("commission_bp", self.commission_bp, 0, 10_000);
-        for (kind, limit) in &self.private_contract_limits {
-            if let Err(e) = kind.parse::<EnterpriseKind>() {
-                p.push(format!("private_contract_limits.{kind}: {e}"));
+        for (setting, limits) in [
+            ("private_contract_limits", &self.private_contract_limits),
+            ("two_quote_limits", &self.two_quote_limits),
+        ] {
+            for (kind, limit) in limits {
+                if let Err(e) = kind.parse::<EnterpriseKind>() {
+                    p.push(format!("{setting}.{kind}: {e}"));
+                }
+                p.check(*limit >= 0, || {
+                    format!("{setting}.{kind} must not be negative")
+                });
             }
-            p.check(*limit >= 0, || {
-                format!("private_contract_limits.{kind} must not be negative")
-            });
         }
         p.range(
             "idempotency_key_retention_hours",
@@ -459,6 +469,18 @@ mod tests {
                 "private_contract_limits.startup",
                 Box::new(|c| {
                     c.private_contract_limits.insert("startup".into(), 1);
+                }),
+            ),
+            (
+                "two_quote_limits.social_enterprise",
+                Box::new(|c| {
+                    c.two_quote_limits.insert("social_enterprise".into(), -1);
+                }),
+            ),
+            (
+                "two_quote_limits.startup",
+                Box::new(|c| {
+                    c.two_quote_limits.insert("startup".into(), 1);
                 }),
             ),
             (

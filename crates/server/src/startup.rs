@@ -73,14 +73,26 @@ fn order_settings(config: &Config) -> anyhow::Result<OrderSettings> {
     if !(0..=10_000).contains(&config.commission_bp) {
         anyhow::bail!("commission_bp must be between 0 and 10000");
     }
-    for (kind, limit) in &config.private_contract_limits {
-        let kind: EnterpriseKind = kind
-            .parse()
-            .map_err(|e| anyhow!("private_contract_limits.{kind}: {e}"))?;
-        if *limit < 0 {
-            anyhow::bail!("private_contract_limits.{kind} must not be negative");
+    for (setting, limits, into) in [
+        (
+            "private_contract_limits",
+            &config.private_contract_limits,
+            &mut settings.private_contract_limits,
+        ),
+        (
+            "two_quote_limits",
+            &config.two_quote_limits,
+            &mut settings.two_quote_limits,
+        ),
+    ] {
+        for (kind, limit) in limits {
+            let kind: EnterpriseKind =
+                kind.parse().map_err(|e| anyhow!("{setting}.{kind}: {e}"))?;
+            if *limit < 0 {
+                anyhow::bail!("{setting}.{kind} must not be negative");
+            }
+            into.insert(kind, *limit);
         }
-        settings.private_contract_limits.insert(kind, *limit);
     }
     Ok(settings)
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod enterprises;
 pub mod ops;
 pub mod orders;
+pub mod procurement;
 pub mod products;
 pub mod reference;
 pub mod signup;
@@ -64,6 +65,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(orders::mark_paid)
             .service(orders::settle)
             .service(orders::list_fulfillments)
-            .service(orders::settlements),
+            .service(orders::settlements)
+            .service(procurement::create)
+            .service(procurement::list)
+            .service(procurement::get)
+            .service(procurement::cancel)
+            .service(procurement::close)
+            .service(procurement::events)
+            .service(procurement::get_matches)
+            .service(procurement::submit_quote)
+            .service(procurement::list_quotes)
+            .service(procurement::withdraw_quote)
+            .service(procurement::award),
     );
 }

@@ -153,10 +153,37 @@ pub(crate) fn restore_stock(conn: &mut DbConn, lines: &[(i64, i64)]) -> DomainRe
     }
 }
 
+/// Adds an order's amounts to the running split-purchase totals of `day`, in key order (the
+/// order in which every writer upserts them, so writers queue instead of deadlocking).
+pub(crate) fn add_purchase_totals(
+    conn: &mut DbConn,
+    agency_id: i64,
+    day: NaiveDate,
+    amounts: &[PurchaseAmount],
+) -> DomainResult<()> {
+    for a in amounts {
+        muhan_db::on_backend!(conn, |c| {
+            diesel::insert_into(pt::table)
+                .values((
+                    pt::agency_id.eq(agency_id),
+                    pt::enterprise_id.eq(a.enterprise_id),
+                    pt::category_id.eq(a.category_id),
+                    pt::day.eq(day),
+                    pt::total_won.eq(a.amount_won),
+                ))
+                .on_conflict((pt::agency_id, pt::enterprise_id, pt::category_id, pt::day))
+                .do_update()
+                .set(pt::total_won.eq(pt::total_won + diesel::upsert::excluded(pt::total_won)))
+                .execute(c)
+        })?;
+    }
+    Ok(())
+}
+
 /// Puts a refused or cancelled fulfillment back: its stock, and its amounts in the running
 /// totals of the split-purchase check.
 pub(crate) fn release(conn: &mut DbConn, fulfillment_id: i64) -> DomainResult<()> {
-    let lines: Vec<(i64, i64, i64, i64)> = l::table
+    let lines: Vec<(Option<i64>, i64, i64, i64)> = l::table
         .filter(l::fulfillment_id.eq(fulfillment_id))
         .select((
             l::product_id,
@@ -165,26 +192,17 @@ pub(crate) fn release(conn: &mut DbConn, fulfillment_id: i64) -> DomainResult<()
             l::line_total_won,
         ))
         .load(conn)?;
-    let stock: Vec<(i64, i64)> = lines.iter().map(|(p, q, _, _)| (*p, *q)).collect();
+    let stock: Vec<(i64, i64)> = lines
+        .iter()
+        .filter_map(|(p, q, _, _)| p.map(|p| (p, *q)))
+        .collect();
     restore_stock(conn, &stock)?;
-    let (agency_id, enterprise_id, contract_type, created_at): (
-        i64,
-        i64,
-        String,
-        chrono::NaiveDateTime,
-    ) = f::table
+    // Catalog and awarded (rfq) orders alike count in the running split-purchase totals.
+    let (agency_id, enterprise_id, created_at): (i64, i64, chrono::NaiveDateTime) = f::table
         .inner_join(o::table)
         .filter(f::id.eq(fulfillment_id))
-        .select((
-            o::agency_id,
-            f::enterprise_id,
-            o::contract_type,
-            o::created_at,
-        ))
+        .select((o::agency_id, f::enterprise_id, o::created_at))
         .first(conn)?;
-    if contract_type != "catalog" {
-        return Ok(());
-    }
     let mut by_category: Vec<(i64, i64)> = Vec::new();
     for (_, _, category_id, total) in &lines {
         match by_category.iter_mut().find(|(c, _)| c == category_id) {

@@ -215,7 +215,12 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
         |get: fn(&Fulfillment) -> i64| fulfillments().map(get).collect::<Vec<_>>();
     let of_lines = |get: fn(&Line) -> i64| lines().map(get).collect::<Vec<_>>();
     let texts_of_lines = |get: fn(&Line) -> &str| lines().map(get).collect::<Vec<_>>();
-    let taking = summed_by_key(lines().map(|l| (l.product_id, l.quantity)).collect());
+    // Catalog orders: every line names its product.
+    let taking = summed_by_key(
+        lines()
+            .filter_map(|l| l.product_id.map(|p| (p, l.quantity)))
+            .collect(),
+    );
     let placed_at = |o: &Order| o.created_at;
     let f_times: Vec<NaiveDateTime> = orders()
         .flat_map(|o| o.fulfillments.iter().map(move |_| o.created_at))
@@ -344,7 +349,7 @@ pub(crate) fn insert_orders(pg: &mut PgConnection, news: &[NewOrder]) -> DomainR
     .bind::<Array<BigInt>, _>(of_fulfillments(|f| f.subtotal_won))
     .bind::<Array<BigInt>, _>(of_fulfillments(|f| f.commission_won))
     .bind::<Array<BigInt>, _>(of_lines(|l| l.fulfillment_id))
-    .bind::<Array<BigInt>, _>(of_lines(|l| l.product_id))
+    .bind::<Array<BigInt>, _>(of_lines(|l| l.product_id.unwrap_or_default()))
     .bind::<Array<BigInt>, _>(
         news.iter()
             .flat_map(|n| n.line_categories.iter().copied())

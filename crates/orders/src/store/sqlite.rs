@@ -78,7 +78,10 @@ pub(crate) fn order_inputs(
 pub(crate) fn insert_rows(lite: &mut SqliteConnection, new: &NewOrder) -> DomainResult<()> {
     let order = new.order;
     let lines = order.fulfillments.iter().flat_map(|f| &f.lines);
-    let take: Vec<(i64, i64)> = lines.clone().map(|l| (l.product_id, -l.quantity)).collect();
+    let take: Vec<(i64, i64)> = lines
+        .clone()
+        .filter_map(|l| l.product_id.map(|p| (p, -l.quantity)))
+        .collect();
     add_stock(lite, &take)?;
     diesel::insert_into(o::table)
         .values((

@@ -1,0 +1,299 @@
+//! Procurement requests (견적 요청), their matches, quotes and award.
+
+use crate::auth_user::AuthUser;
+use crate::error::ApiError;
+use crate::json::{self, Json};
+use crate::pagination::{page_limit, Page, PageParams};
+use crate::problems;
+use crate::routes::orders::IDEMPOTENCY_KEY;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use muhan_core::clock;
+use muhan_db::write_tx;
+use muhan_matching::input::{AwardRequest, NewQuote, NewRequest};
+use muhan_matching::model::{
+    Matches, ProcurementRequest, Quote, QuoteList, RequestEventList, RequestStatus,
+};
+use muhan_matching::requests::RequestListParams;
+use muhan_matching::{award as awards, matches, quotes, requests};
+use muhan_orders::idempotency::{self, KeyedRequest};
+use muhan_orders::model::Order;
+use serde::Deserialize;
+
+/// Open a procurement request for the caller's agency (active buyers).
+#[utoipa::path(operation_id = "procurement_create", tag = "procurement", security(("bearer" = [])),
+    request_body = NewRequest,
+    responses(
+        (status = 201, body = ProcurementRequest),
+        (status = 403, response = problems::Forbidden),
+        (status = 422, response = problems::UnprocessableEntity)))]
+#[post("/procurement-requests")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<NewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = user.actor();
+    let parsed = body.0.parse(clock::now())?;
+    let created = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| requests::create(c, &actor, &parsed))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Requests visible to the caller, newest first: a buyer's agency's, the open requests in the
+/// categories an enterprise sells in (and those it quoted on), all for admins.
+#[utoipa::path(operation_id = "procurement_list", tag = "procurement", security(("bearer" = [])),
+    params(RequestListParams),
+    responses(
+        (status = 200, body = Page<ProcurementRequest>),
+        (status = 422, response = problems::UnprocessableEntity)))]
+#[get("/procurement-requests")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    params: web::Query<RequestListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+    };
+    let (before, limit, actor) = (page.after_id()?, page_limit(params.limit)?, user.actor());
+    let (items, more) = muhan_db::with_conn(&state.pool, move |c| {
+        requests::list(c, &actor, &params, before, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::by_id(items, more, |r| r.id)))
+}
+
+/// One request.
+#[utoipa::path(operation_id = "procurement_get", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ProcurementRequest), (status = 404, response = problems::NotFound)))]
+#[get("/procurement-requests/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let found = muhan_db::with_conn(&state.pool, move |c| requests::get(c, &actor, id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+async fn end(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: i64,
+    to: RequestStatus,
+) -> Result<HttpResponse, ApiError> {
+    let actor = user.actor();
+    let ended = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| requests::end(c, &actor, id, to))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ended))
+}
+
+/// Cancel an open request (its agency's buyers or an admin); its live quotes are not awarded.
+#[utoipa::path(operation_id = "procurement_cancel", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = ProcurementRequest),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
+#[post("/procurement-requests/{id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    end(state, user, id.into_inner(), RequestStatus::Cancelled).await
+}
+
+/// Close an open request without an award (its agency's buyers or an admin).
+#[utoipa::path(operation_id = "procurement_close", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = ProcurementRequest),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
+#[post("/procurement-requests/{id}/close")]
+pub async fn close(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    end(state, user, id.into_inner(), RequestStatus::Closed).await
+}
+
+/// The request's events in order (an enterprise sees only its own quotes' events).
+#[utoipa::path(operation_id = "procurement_events", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = RequestEventList), (status = 404, response = problems::NotFound)))]
+#[get("/procurement-requests/{id}/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let items = muhan_db::with_conn(&state.pool, move |c| requests::events(c, &actor, id)).await?;
+    Ok(HttpResponse::Ok().json(RequestEventList { items }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct MatchParams {
+    /// How many candidates to list, 1–100 (default 20; larger values are capped at 100). The
+    /// allocation considers every eligible candidate.
+    pub limit: Option<i64>,
+}
+
+/// The enterprises that can serve the request, ranked with the breakdown of their scores, and
+/// the proposed allocation (split across several enterprises when the request allows a
+/// consortium and none can supply it alone). The request's agency's buyers and admins.
+#[utoipa::path(operation_id = "procurement_matches", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path), MatchParams),
+    responses(
+        (status = 200, body = Matches),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 422, response = problems::UnprocessableEntity)))]
+#[get("/procurement-requests/{id}/matches")]
+pub async fn get_matches(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    params: web::Query<MatchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor, limit) = (id.into_inner(), user.actor(), page_limit(params.limit)?);
+    let found =
+        muhan_db::with_conn(&state.pool, move |c| matches::matches(c, &actor, id, limit)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Submit the caller's enterprise's quote (one live quote per enterprise and request; none
+/// after `quotes_due`).
+#[utoipa::path(operation_id = "quotes_submit", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body = NewQuote,
+    responses(
+        (status = 201, body = Quote),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
+#[post("/procurement-requests/{id}/quotes")]
+pub async fn submit_quote(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Json<NewQuote>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let parsed = body.0.parse()?;
+    let quote = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| quotes::submit(c, &actor, id, &parsed))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(quote))
+}
+
+/// The request's quotes: side by side, sorted by total, for its agency's buyers and admins
+/// (only their count while sealed); an enterprise sees its own.
+#[utoipa::path(operation_id = "quotes_list", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = QuoteList),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound)))]
+#[get("/procurement-requests/{id}/quotes")]
+pub async fn list_quotes(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let found = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| quotes::list(c, &actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Withdraw the caller's enterprise's live quote (while quoting is open).
+#[utoipa::path(operation_id = "quotes_withdraw", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Quote),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
+#[post("/quotes/{id}/withdraw")]
+pub async fn withdraw_quote(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, actor) = (id.into_inner(), user.actor());
+    let quote = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| quotes::withdraw(c, &actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(quote))
+}
+
+/// Award one or several live quotes (the request's agency's buyers): they become one order
+/// with `contract_type: "rfq"`, one fulfillment per quote. Requires an `Idempotency-Key`: a
+/// retry with the same key and body gets the first answer again.
+#[utoipa::path(operation_id = "procurement_award", tag = "procurement", security(("bearer" = [])),
+    params(("id" = i64, Path),
+        ("Idempotency-Key" = String, Header, description = "1–255 printable ASCII characters, unique per award attempt")),
+    request_body = AwardRequest,
+    responses(
+        (status = 201, body = Order),
+        (status = 400, response = problems::BadRequest),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::UnprocessableEntity)))]
+#[post("/procurement-requests/{id}/award")]
+pub async fn award(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::parse_key(
+        req.headers()
+            .get(IDEMPOTENCY_KEY)
+            .map(|v| v.to_str().unwrap_or("\u{1}")),
+    )?;
+    let (id, actor, settings) = (id.into_inner(), user.actor(), state.orders.clone());
+    let value = body.into_inner();
+    // The request id is part of what the key answers for.
+    let fingerprint =
+        idempotency::fingerprint(&serde_json::json!({ "award": id, "body": value.clone() }));
+    let (status, body) = muhan_db::with_conn(&state.pool, move |c| {
+        let keyed = KeyedRequest {
+            user_id: actor.user_id,
+            key: &key,
+            fingerprint: &fingerprint,
+        };
+        awards::award_keyed(c, &settings, &actor, id, &keyed, || {
+            json::from_value::<AwardRequest>(value)?.parse()
+        })
+    })
+    .await?;
+    Ok(
+        HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+            .content_type("application/json")
+            .body(body),
+    )
+}
