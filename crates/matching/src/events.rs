@@ -33,6 +33,16 @@ pub(crate) fn record(conn: &mut DbConn, event: &NewEvent) -> DomainResult<()> {
     Ok(())
 }
 
+type EventRow = (
+    i64,
+    NaiveDateTime,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
 /// The request's events in order. An enterprise sees the events of its own quotes and those
 /// of the request itself, not other enterprises' quotes.
 pub(crate) fn list(
@@ -40,15 +50,7 @@ pub(crate) fn list(
     actor: &Actor,
     request_id: i64,
 ) -> DomainResult<Vec<RequestEvent>> {
-    let rows: Vec<(
-        i64,
-        NaiveDateTime,
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    )> = pe::table
+    let rows: Vec<EventRow> = pe::table
         .filter(pe::request_id.eq(request_id))
         .order(pe::id.asc())
         .select((
