@@ -10,6 +10,7 @@ mod hardening;
 mod multi_instance;
 mod ops;
 mod orders;
+mod procurement;
 mod signup;
 mod startup;
 mod tokens;

@@ -521,6 +521,19 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// POSTs an award of a procurement request's quotes with an Idempotency-Key.
+    pub async fn award(&self, token: &str, request: i64, key: &str, body: &Value) -> Reply {
+        let req = self
+            .client
+            .post(self.url(&format!("/api/v1/procurement-requests/{request}/award")))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(body);
+        into_reply(req.send().await.expect("request sent")).await
+    }
+}
+
 /// An order body for `(product id, quantity)` lines, delivered tomorrow.
 pub fn order_body(lines: &[(i64, i64)]) -> Value {
     let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
