@@ -7,6 +7,53 @@
 
 use muhan_core::EnterpriseKind;
 
+mod allocate;
+mod score;
+#[cfg(test)]
+mod tests;
+
+pub use score::{category_value, certification_value, contributions, factors, Factors};
+
+/// Weight of the category factor.
+pub const WEIGHT_CATEGORY: f64 = 0.10;
+/// Weight of the price factor.
+pub const WEIGHT_PRICE: f64 = 0.35;
+/// Weight of the capacity factor.
+pub const WEIGHT_CAPACITY: f64 = 0.15;
+/// Weight of the lead-time factor.
+pub const WEIGHT_LEAD_TIME: f64 = 0.15;
+/// Weight of the locality factor.
+pub const WEIGHT_LOCALITY: f64 = 0.10;
+/// Weight of the certification factor.
+pub const WEIGHT_CERTIFICATION: f64 = 0.07;
+/// Weight of the fairness factor (its contribution is also scaled by the price factor).
+pub const WEIGHT_FAIRNESS: f64 = 0.08;
+
+/// The exact consortium search runs when (enterprises after pruning) × (effective quantity
+/// + 1) is at most this many cells (2^24: ≤ 64 MiB of choice codes); above it, the
+/// documented greedy fallback answers.
+pub const MAX_DP_CELLS: usize = 1 << 24;
+
+/// Why [`rank`] leaves an offer out (the first rule that applies, in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Exclusion {
+    /// `category_depth` is `None`: outside the requested category and its descendants.
+    OutsideCategory,
+    /// `lead_time_days` is negative or exceeds `days_to_deadline`.
+    TooLate,
+    /// `unit_price_won <= 0`.
+    NoPrice,
+    /// `min_order_qty > quantity`: it would have to over-deliver.
+    MinimumAboveQuantity,
+    /// `available_qty < max(min_order_qty, 1)`: it cannot supply even its minimum.
+    CannotSupplyMinimum,
+}
+
+/// Why [`rank`] leaves `offer` out for `need`, or `None` when it is eligible.
+pub fn exclusion(need: &Need, offer: &Offer) -> Option<Exclusion> {
+    score::exclusion(need, offer)
+}
+
 /// What the request needs, as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
@@ -93,13 +140,11 @@ pub struct Allocation {
 
 /// The eligible offers, best first, each with its score and breakdown.
 pub fn rank(need: &Need, offers: &[Offer]) -> Vec<Ranked> {
-    let _ = (need, offers);
-    Vec::new()
+    score::rank(need, offers)
 }
 
 /// The proposed allocation of the need over the ranked offers (`ranked` as returned by
 /// [`rank`] for the same need and offers).
 pub fn allocate(need: &Need, offers: &[Offer], ranked: &[Ranked]) -> Allocation {
-    let _ = (need, offers, ranked);
-    Allocation::default()
+    allocate::allocate(need, offers, ranked)
 }
