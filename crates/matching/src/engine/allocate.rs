@@ -174,9 +174,15 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
         return Vec::new();
     }
     let cells = n_groups.saturating_mul(q_eff + 1);
+    let (heuristic, covered, cost) = greedy(&groups, q_eff, budget);
     if cells > MAX_DP_CELLS {
-        return greedy(&groups, q_eff, budget);
+        return heuristic;
     }
+    if covered == q_eff {
+        prune_by_bound(&mut groups, q_eff, cost);
+        groups.retain(|g| !g.is_empty());
+    }
+    let n_groups = groups.len();
     // Bit budget for the packed keys (see `solve`).
     let p_max = groups
         .iter()
@@ -202,7 +208,7 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
         (false, true) if need_bits + 3 <= i128::BITS => solve::<i128, u32>(&groups, &plan),
         (false, false) if need_bits + 3 <= i128::BITS => solve::<i128, u64>(&groups, &plan),
         // Unreachable within MAX_DP_CELLS (at most 88 + 27 bits are needed); kept total.
-        _ => greedy(&groups, q_eff, budget),
+        _ => greedy(&groups, q_eff, budget).0,
     };
     solved
 }
@@ -250,41 +256,94 @@ fn prune_dominated(group: &mut Vec<Item>) {
     group.retain(|_| k.next().unwrap_or(true));
 }
 
-/// Above [`MAX_DP_CELLS`] only: offers by price (then rank), at most one per enterprise, each
-/// taking as much as the remaining quantity, budget and its availability allow when that
-/// reaches its minimum. Feasible, not necessarily optimal.
-fn greedy(groups: &[Vec<Item>], q_eff: usize, budget: i64) -> Vec<(usize, i64)> {
-    let mut all: Vec<(i64, usize, usize)> = groups
+/// Offers by price (then rank), at most one per enterprise, each taking as much as the
+/// remaining quantity, budget and its availability allow when that reaches its minimum.
+/// Feasible, not necessarily optimal: the answer above [`MAX_DP_CELLS`], and the upper bound
+/// for [`prune_by_bound`]. Returns the choices, the covered quantity and the cost.
+fn greedy(groups: &[Vec<Item>], q_eff: usize, budget: i64) -> (Vec<(usize, i64)>, usize, i64) {
+    let mut all: Vec<(i64, usize, usize, usize, usize)> = groups
         .iter()
         .enumerate()
-        .flat_map(|(g, items)| items.iter().map(move |it| (it.price, it.cand, g)))
+        .flat_map(|(g, items)| {
+            items
+                .iter()
+                .map(move |it| (it.price, it.cand, g, it.min, it.max))
+        })
         .collect();
     all.sort_unstable();
     let mut used = vec![false; groups.len()];
-    let mut by_cand: HashMap<usize, Item> = HashMap::new();
-    for it in groups.iter().flatten() {
-        by_cand.insert(it.cand, *it);
-    }
     let mut left_q = q_eff;
     let mut left_b = budget;
     let mut out = Vec::new();
-    for (price, cand, g) in all {
-        let (Some(it), Some(u)) = (by_cand.get(&cand), used.get_mut(g)) else {
-            continue;
-        };
+    for (price, cand, g, min, max) in all {
+        let Some(u) = used.get_mut(g) else { continue };
         if *u {
             continue;
         }
-        let x = it.max.min(left_q).min(to_usize(left_b / price));
-        if x >= it.min && x > 0 {
+        let x = max.min(left_q).min(to_usize(left_b / price));
+        if x >= min && x > 0 {
             *u = true;
-            let x = x as i64;
-            out.push((cand, x));
-            left_q -= x as usize;
-            left_b -= x * price;
+            out.push((cand, x as i64));
+            left_q -= x;
+            left_b -= x as i64 * price;
+        }
+        if left_q == 0 {
+            break;
         }
     }
-    out
+    (out, q_eff - left_q, budget - left_b)
+}
+
+/// When an allocation covering `q_eff` with cost `upper` is known, every optimum covers
+/// `q_eff` at a cost ≤ `upper`. An offer with price p and minimum m is then dropped when
+/// even `m·p + F(q_eff − m)` exceeds `upper`, F(k) being the cost of the k cheapest units of
+/// all offers together (a relaxation: no minimums, no one-offer-per-enterprise), provided
+/// p ≥ the price of the (q_eff − m)-th cheapest unit (so that x = m minimises
+/// `x·p + F(q_eff − x)` over x ≥ m: taking more of a pricier-than-marginal offer only costs
+/// more). No optimum contains such an offer, so the result is unchanged (and so is the
+/// tie-break, which only chooses among optima).
+fn prune_by_bound(groups: &mut [Vec<Item>], q_eff: usize, upper: i64) {
+    let mut units: Vec<(i64, usize)> = groups
+        .iter()
+        .flatten()
+        .map(|it| (it.price, it.max))
+        .collect();
+    units.sort_unstable();
+    // cum[i] = units in the i cheapest offers; cost[i] their cost.
+    let mut cum = Vec::with_capacity(units.len() + 1);
+    let mut cost = Vec::with_capacity(units.len() + 1);
+    cum.push(0usize);
+    cost.push(0i128);
+    let (mut c, mut s) = (0usize, 0i128);
+    for &(p, a) in &units {
+        c = c.saturating_add(a);
+        s += a as i128 * i128::from(p);
+        cum.push(c);
+        cost.push(s);
+    }
+    // The offer holding the k-th cheapest unit (k ≥ 1): the first i with cum[i + 1] ≥ k.
+    let holder = |k: usize| cum.partition_point(|&u| u < k).checked_sub(1);
+    // F(k) and the price of the k-th unit.
+    let cheapest = |k: usize| -> Option<(i128, i64)> {
+        let i = holder(k)?;
+        let (&(p, _), &before, &base) = (units.get(i)?, cum.get(i)?, cost.get(i)?);
+        Some((base + (k - before) as i128 * i128::from(p), p))
+    };
+    for g in groups.iter_mut() {
+        g.retain(|it| {
+            let k = q_eff - it.min;
+            let fixed = it.min as i128 * i128::from(it.price);
+            let lower = if k == 0 {
+                Some(fixed)
+            } else {
+                match cheapest(k) {
+                    Some((f, marginal)) if it.price >= marginal => Some(fixed + f),
+                    _ => None,
+                }
+            };
+            lower.is_none_or(|lb| lb <= i128::from(upper))
+        });
+    }
 }
 
 /// The exact search's sizes.

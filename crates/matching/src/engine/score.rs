@@ -1,7 +1,5 @@
 //! Eligibility and scoring: [`super::rank`].
 
-use std::cmp::Ordering;
-
 use muhan_core::EnterpriseKind;
 
 use super::{
@@ -12,9 +10,16 @@ use super::{
 /// Scores and contributions are published with this many steps per unit (6 decimals).
 const MICROS: f64 = 1_000_000.0;
 
-/// Rounds to 6 decimal places.
-pub(super) fn round6(x: f64) -> f64 {
-    (x * MICROS).round() / MICROS
+/// `x · 10^6` rounded half away from zero, for `0 ≤ x ≤ 2`: the same as `(x * 1e6).round()`
+/// without a libm call (`f64::round` is not an instruction on baseline x86-64).
+fn micros(x: f64) -> i64 {
+    let y = x * MICROS;
+    let t = y as i64;
+    if y - t as f64 >= 0.5 {
+        t + 1
+    } else {
+        t
+    }
 }
 
 /// Why an offer is left out of the ranking, or `None` when it is eligible.
@@ -118,86 +123,134 @@ fn sum(b: &Breakdown) -> f64 {
     b.category + b.price + b.capacity + b.lead_time + b.locality + b.certification + b.fairness
 }
 
-fn rounded(b: &Breakdown) -> Breakdown {
-    Breakdown {
-        category: round6(b.category),
-        price: round6(b.price),
-        capacity: round6(b.capacity),
-        lead_time: round6(b.lead_time),
-        locality: round6(b.locality),
-        certification: round6(b.certification),
-        fairness: round6(b.fairness),
-    }
-}
-
 /// The published score in millionths: the rounded sum of the unrounded contributions,
 /// clamped to [0, 10^6].
 fn score_micros(b: &Breakdown) -> u32 {
-    let m = (sum(b) * MICROS).round();
-    if m >= MICROS {
-        1_000_000
-    } else if m > 0.0 {
-        m as u32
-    } else {
-        0
-    }
+    micros(sum(b)).clamp(0, 1_000_000) as u32
 }
 
-/// The sort key of one eligible offer; compact, so that sorting 10^5 of them stays cheap.
+/// One eligible offer's result, compact (36 bytes) so that the sort's final gather stays in
+/// cache: the offer index, the score and the rounded contributions, in millionths.
 #[derive(Clone, Copy)]
-struct Key {
-    /// 10^6 − score in millionths: ascending = score descending.
-    inv_score: u32,
-    /// Position among the eligible offers, which are in offer-index order: the last
-    /// tie-break, and where the offer's [`Ranked`] is.
-    pos: u32,
-    enterprise_id: i64,
-    /// `None` sorts first.
-    product_id: Option<i64>,
+struct Compact {
+    offer: u32,
+    score: u32,
+    contributions: [u32; 7],
 }
 
-fn cmp_key(a: &Key, b: &Key) -> Ordering {
-    a.inv_score
-        .cmp(&b.inv_score)
-        .then(a.enterprise_id.cmp(&b.enterprise_id))
-        .then(a.product_id.cmp(&b.product_id))
-        .then(a.pos.cmp(&b.pos))
+impl Compact {
+    fn ranked(&self) -> Ranked {
+        let c = self.contributions.map(|m| f64::from(m) / MICROS);
+        Ranked {
+            offer: self.offer as usize,
+            score: f64::from(self.score) / MICROS,
+            breakdown: Breakdown {
+                category: c[0],
+                price: c[1],
+                capacity: c[2],
+                lead_time: c[3],
+                locality: c[4],
+                certification: c[5],
+                fairness: c[6],
+            },
+        }
+    }
 }
 
 pub(super) fn rank(need: &Need, offers: &[Offer]) -> Vec<Ranked> {
-    if need.quantity <= 0 || offers.len() > u32::MAX as usize {
+    if need.quantity <= 0 || offers.len() >= (1usize << 32) {
         return Vec::new();
     }
-    // Pass 1: eligibility, the lowest eligible price and the largest eligible revenue.
-    let mut eligible = Vec::with_capacity(offers.len());
+    // Pass 1: the lowest eligible price and the largest eligible revenue.
     let mut p_min = i64::MAX;
     let mut r_max = 0i64;
-    for (i, o) in offers.iter().enumerate() {
+    let mut n = 0usize;
+    for o in offers {
         if exclusion(need, o).is_none() {
-            eligible.push(i);
+            n += 1;
             p_min = p_min.min(o.unit_price_won);
             r_max = r_max.max(o.trailing_revenue_won.max(0));
         }
     }
-    // Pass 2: scores and sort keys.
-    let mut scored: Vec<Ranked> = Vec::with_capacity(eligible.len());
-    let mut keys: Vec<Key> = Vec::with_capacity(eligible.len());
-    for (pos, &i) in eligible.iter().enumerate() {
-        let o = &offers[i];
+    // Pass 2: the results in offer order, and sort keys
+    // `(10^6 − score in millionths) << 32 | position`.
+    let mut results: Vec<Compact> = Vec::with_capacity(n);
+    let mut keys: Vec<u64> = Vec::with_capacity(n);
+    for (i, o) in offers.iter().enumerate() {
+        if exclusion(need, o).is_some() {
+            continue;
+        }
         let b = contributions(&factors(need, o, p_min, r_max));
-        let micros = score_micros(&b);
-        scored.push(Ranked {
-            offer: i,
-            score: f64::from(micros) / MICROS,
-            breakdown: rounded(&b),
-        });
-        keys.push(Key {
-            inv_score: 1_000_000 - micros,
-            pos: pos as u32,
-            enterprise_id: o.enterprise_id,
-            product_id: o.product_id,
+        let m = score_micros(&b);
+        keys.push((u64::from(1_000_000 - m) << 32) | results.len() as u64);
+        let c = |x: f64| micros(x).clamp(0, 1_000_000) as u32;
+        results.push(Compact {
+            offer: i as u32,
+            score: m,
+            contributions: [
+                c(b.category),
+                c(b.price),
+                c(b.capacity),
+                c(b.lead_time),
+                c(b.locality),
+                c(b.certification),
+                c(b.fairness),
+            ],
         });
     }
-    keys.sort_unstable_by(cmp_key);
-    keys.iter().map(|k| scored[k.pos as usize]).collect()
+    // By score then position: a stable two-digit radix sort of the 20-bit score (the keys
+    // start in position order).
+    radix_sort_by_score(&mut keys);
+    // Runs of equal scores: by enterprise, then product (`None` first), then position.
+    let mut run: Vec<(i64, Option<i64>, u64)> = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let score = keys[start] >> 32;
+        let len = keys[start..]
+            .iter()
+            .take_while(|k| *k >> 32 == score)
+            .count();
+        if len > 1 {
+            run.clear();
+            for &k in &keys[start..start + len] {
+                let o = results
+                    .get((k & 0xffff_ffff) as usize)
+                    .and_then(|r| offers.get(r.offer as usize));
+                if let Some(o) = o {
+                    run.push((o.enterprise_id, o.product_id, k));
+                }
+            }
+            run.sort_unstable();
+            for (slot, &(_, _, k)) in keys[start..start + len].iter_mut().zip(&run) {
+                *slot = k;
+            }
+        }
+        start += len;
+    }
+    keys.iter()
+        .filter_map(|k| results.get((k & 0xffff_ffff) as usize).map(Compact::ranked))
+        .collect()
+}
+
+/// Sorts keys `score << 32 | position` (score < 2^20) by score, stably.
+fn radix_sort_by_score(keys: &mut Vec<u64>) {
+    const BITS: u32 = 10;
+    const BUCKETS: usize = 1 << BITS;
+    let mut buf = vec![0u64; keys.len()];
+    for shift in [32, 32 + BITS] {
+        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
+        let mut count = [0usize; BUCKETS + 1];
+        for &k in keys.iter() {
+            count[digit(k) + 1] += 1;
+        }
+        for d in 0..BUCKETS {
+            count[d + 1] += count[d];
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            buf[count[d]] = k;
+            count[d] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
 }
