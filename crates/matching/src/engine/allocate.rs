@@ -202,15 +202,14 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
         count_bits,
         index_bits,
     };
-    let solved = match (need_bits + 3 <= i64::BITS, narrow) {
+    match (need_bits + 3 <= i64::BITS, narrow) {
         (true, true) => solve::<i64, u32>(&groups, &plan),
         (true, false) => solve::<i64, u64>(&groups, &plan),
         (false, true) if need_bits + 3 <= i128::BITS => solve::<i128, u32>(&groups, &plan),
         (false, false) if need_bits + 3 <= i128::BITS => solve::<i128, u64>(&groups, &plan),
         // Unreachable within MAX_DP_CELLS (at most 88 + 27 bits are needed); kept total.
         _ => greedy(&groups, q_eff, budget).0,
-    };
-    solved
+    }
 }
 
 fn to_usize(v: i64) -> usize {
