@@ -385,9 +385,10 @@ async fn a_consortium_gets_the_least_cost_split_even_where_greedy_fails_and_a_si
 {
     let app = spawn_app().await;
     let r = rfq(&app).await;
-    // Greedy by price takes A's 6 and then cannot fit B's or C's minimum of 5 into the 4 left.
+    // Greedy by price takes A's 6 (its minimum is all of it) and then cannot fit B's or C's
+    // minimum of 5 into the 4 left.
     let offers = [
-        ("가사회적기업", 31, 100, 6, 1),
+        ("가사회적기업", 31, 100, 6, 6),
         ("나사회적기업", 32, 101, 5, 5),
         ("다사회적기업", 33, 102, 5, 5),
     ];
@@ -424,6 +425,7 @@ async fn a_consortium_gets_the_least_cost_split_even_where_greedy_fails_and_a_si
         .expect(200);
     let allocation = &matches["allocation"];
     assert_eq!(allocation["fully_covered"], true, "{allocation}");
+    assert_eq!(allocation["exact"], true);
     assert_eq!(allocation["covered_qty"], 10);
     assert_eq!(allocation["total_won"], 5 * 101 + 5 * 102);
     let mut lines: Vec<(i64, i64)> = allocation["lines"]

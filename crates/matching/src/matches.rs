@@ -64,6 +64,7 @@ pub fn matches(conn: &mut DbConn, actor: &Actor, id: i64, limit: i64) -> DomainR
             total_won: allocation.total_won,
             covered_qty: allocation.covered_qty,
             fully_covered: allocation.fully_covered,
+            exact: allocation.exact,
         },
     })
 }

@@ -172,6 +172,10 @@ pub struct Allocation {
     pub total_won: i64,
     pub covered_qty: i64,
     pub fully_covered: bool,
+    /// `true` when the split is the least-cost one under the rules (always for the sizes a
+    /// request allows in practice: see the engine's bound); `false` for the feasible greedy
+    /// split answered beyond that bound.
+    pub exact: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

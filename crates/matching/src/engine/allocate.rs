@@ -34,7 +34,10 @@ pub(super) fn allocate(need: &Need, offers: &[Offer], ranked: &[Ranked]) -> Allo
     let q_total = need.quantity;
     let budget = need.budget_won;
     if q_total <= 0 || budget <= 0 {
-        return Allocation::default();
+        return Allocation {
+            exact: true,
+            ..Allocation::default()
+        };
     }
     let cands = candidates(q_total, offers, ranked);
 
@@ -53,12 +56,15 @@ pub(super) fn allocate(need: &Need, offers: &[Offer], ranked: &[Ranked]) -> Allo
         });
         return match best {
             Some(line) => build(q_total, offers, &cands, vec![line]),
-            None => Allocation::default(),
+            None => build(q_total, offers, &cands, Vec::new()),
         };
     }
     // 3. A consortium: the exact optimum over at most one offer per enterprise.
-    let chosen = consortium(&cands, q_total, budget);
-    build(q_total, offers, &cands, chosen)
+    let (chosen, exact) = consortium(&cands, q_total, budget);
+    Allocation {
+        exact,
+        ..build(q_total, offers, &cands, chosen)
+    }
 }
 
 /// The usable offers, in ranked order: each ranked offer once (a repeated or out-of-range
@@ -98,7 +104,10 @@ fn build(
     mut chosen: Vec<(usize, i64)>,
 ) -> Allocation {
     chosen.sort_unstable();
-    let mut out = Allocation::default();
+    let mut out = Allocation {
+        exact: true,
+        ..Allocation::default()
+    };
     for (i, x) in chosen {
         let (Some(c), Some(o)) = (cands.get(i), cands.get(i).and_then(|c| offers.get(c.offer)))
         else {
@@ -124,7 +133,8 @@ fn build(
 /// Rule 3: the usable offers grouped by enterprise (groups in the order of their
 /// best-ranked offer, each group's offers in ranked order), pruned, then solved exactly by
 /// the dynamic programme (or, above [`MAX_DP_CELLS`], by the documented greedy fallback).
-fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
+/// Also tells whether the answer is the exact optimum (`false` only above the cell cap).
+fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> (Vec<(usize, i64)>, bool) {
     // Items: x ≤ min(available, Q, ⌊B / price⌋).
     let mut group_of: HashMap<i64, usize> = HashMap::new();
     let mut groups: Vec<Vec<Item>> = Vec::new();
@@ -149,7 +159,7 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
         }
     }
     if groups.is_empty() {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     // The effective quantity: no allocation covers more than Q, than ⌊B / p_min⌋ (every unit
     // costs at least p_min), or than the groups' largest capacities together.
@@ -171,12 +181,12 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
     groups.retain(|g| !g.is_empty());
     let n_groups = groups.len();
     if n_groups == 0 || q_eff == 0 {
-        return Vec::new();
+        return (Vec::new(), true);
     }
     let cells = n_groups.saturating_mul(q_eff + 1);
     let (heuristic, covered, cost) = greedy(&groups, q_eff, budget);
     if cells > MAX_DP_CELLS {
-        return heuristic;
+        return (heuristic, false);
     }
     if covered == q_eff {
         prune_by_bound(&mut groups, q_eff, cost);
@@ -203,12 +213,12 @@ fn consortium(cands: &[Cand], q_total: i64, budget: i64) -> Vec<(usize, i64)> {
         index_bits,
     };
     match (need_bits + 3 <= i64::BITS, narrow) {
-        (true, true) => solve::<i64, u32>(&groups, &plan),
-        (true, false) => solve::<i64, u64>(&groups, &plan),
-        (false, true) if need_bits + 3 <= i128::BITS => solve::<i128, u32>(&groups, &plan),
-        (false, false) if need_bits + 3 <= i128::BITS => solve::<i128, u64>(&groups, &plan),
+        (true, true) => (solve::<i64, u32>(&groups, &plan), true),
+        (true, false) => (solve::<i64, u64>(&groups, &plan), true),
+        (false, true) if need_bits + 3 <= i128::BITS => (solve::<i128, u32>(&groups, &plan), true),
+        (false, false) if need_bits + 3 <= i128::BITS => (solve::<i128, u64>(&groups, &plan), true),
         // Unreachable within MAX_DP_CELLS (at most 88 + 27 bits are needed); kept total.
-        _ => greedy(&groups, q_eff, budget).0,
+        _ => (greedy(&groups, q_eff, budget).0, false),
     }
 }
 

@@ -308,6 +308,10 @@ pub struct Allocation {
     pub covered_qty: i64,
     /// `covered_qty == need.quantity`.
     pub fully_covered: bool,
+    /// Whether the allocation follows the rules exactly (always, except a consortium whose
+    /// table would exceed [`MAX_DP_CELLS`]: then a feasible greedy split, not necessarily the
+    /// least-cost one, and this is `false`).
+    pub exact: bool,
 }
 
 /// The eligible offers, best first, each with its score and breakdown.

@@ -371,6 +371,7 @@ fn worked_example_matches_the_docs() {
             total_won: 208_000,
             covered_qty: 100,
             fully_covered: true,
+            exact: true,
         }
     );
     // Without a consortium: the best-ranked single offer, partially.
@@ -383,6 +384,7 @@ fn worked_example_matches_the_docs() {
             total_won: 120_000,
             covered_qty: 60,
             fully_covered: false,
+            exact: true,
         }
     );
     // With a budget of 250,000, offer 2 covers alone and is taken (rule 1).
@@ -434,7 +436,13 @@ fn allocate_without_consortium_best_single_is_partial() {
     // Nothing feasible: no lines.
     n.budget_won = 500;
     let a = allocation(&n, &offers);
-    assert_eq!(a, Allocation::default());
+    assert_eq!(
+        a,
+        Allocation {
+            exact: true,
+            ..Allocation::default()
+        }
+    );
 }
 
 #[test]
@@ -543,7 +551,8 @@ fn allocate_respects_the_budget() {
     assert_eq!(a.covered_qty, 72);
     assert_eq!(a.total_won, 70_000);
     // No budget, nothing.
-    assert_eq!(allocation(&need(100, 0), &offers), Allocation::default());
+    let none = allocation(&need(100, 0), &offers);
+    assert!(none.lines.is_empty() && none.covered_qty == 0 && !none.fully_covered);
 }
 
 #[test]
@@ -595,6 +604,7 @@ fn allocate_above_the_cell_cap_is_still_feasible() {
     assert!(a.total_won <= n.budget_won);
     assert!(a.covered_qty <= n.quantity);
     assert_eq!(a.covered_qty, 1_000_000_000);
+    assert!(!a.exact, "the greedy fallback says so");
     check_feasible(&n, &offers, &a);
 }
 
@@ -611,6 +621,7 @@ fn allocate_wide_prices_use_the_wide_path() {
     let a = allocation(&n, &offers);
     assert_eq!(lines(&a), vec![(0, 10), (1, 10), (2, 10)]);
     assert_eq!(a.total_won, 30 * p + 10 + 20);
+    assert!(a.exact);
 }
 
 fn check_feasible(n: &Need, offers: &[Offer], a: &Allocation) {
