@@ -131,7 +131,10 @@
 //! (e.g. 20 enterprises and 10⁹ units), the answer is the greedy fallback: offers by price
 //! (then rank), at most one per enterprise, each taking min(capacity, what is left of Q
 //! and of the budget) when that reaches its minimum — rule 4 still holds, but coverage and
-//! cost are then not guaranteed optimal.
+//! cost are then not guaranteed optimal, and [`Allocation::exact`] says so (`false`).
+//! In requests' terms: a quantity of 5,000 units stays exact up to about 3,300 competing
+//! enterprises after pruning, 100,000 units up to about 160; requests are limited to
+//! 1,000,000 units (`muhan_matching::input::MAX_REQUEST_QUANTITY`).
 //!
 //! # Worked example
 //!
