@@ -4,7 +4,8 @@
 Every operation (path + method) of the OpenAPI document is tried by six callers against the
 objects of tenant A (agency A and its approved buyer, verified enterprise A with an approved
 and a pending product, an order of buyer A from enterprise A and its fulfillment, agency A's
-purchase plan, ...):
+purchase plan, agency A's procurement requests (open, closed, sealed) with enterprise A's
+quotes, ...):
 
   anonymous         no token
   pending_buyer     a buyer signed up to agency A, not approved yet
@@ -185,9 +186,19 @@ def check_table(spec, table):
             body = op.get("requestBody")
             if body and body.get("required") and "body" not in r:
                 problems.append(f"{label}: the operation requires a body and the row has none")
+            omitted = r.get("omit_headers", [])
             for p in op.get("parameters", []) + op["_shared"]:
-                if p.get("in") == "header" and p.get("required") and p["name"] not in r.get("headers", {}):
+                if (p.get("in") == "header" and p.get("required")
+                        and p["name"] not in r.get("headers", {}) and p["name"] not in omitted):
                     problems.append(f"{label}: the required header {p['name']} is not sent")
+            for name in omitted:
+                if name not in r.get("headers", {}):
+                    problems.append(f"{label}: omit_headers names {name}, which the row does not send")
+            for k in LIST_RULES:
+                for rule in r.get(k, []):
+                    strays = [c for c in rule.get("callers", []) if c not in callers]
+                    if strays:
+                        problems.append(f"{label}: a {k} rule names unknown callers {', '.join(strays)}")
             if not problems:
                 cases.append((label, key, r))
         for p in problems:
@@ -266,7 +277,9 @@ class World:
         self.tokens = {"anonymous": None}
         self.sets = {k: set() for k in ("a_orders", "a_fulfillments", "a_pending_products",
                                          "a_public_products", "a_pending_enterprises",
-                                         "a_enterprise", "a_agency", "a_users")}
+                                         "a_enterprise", "a_agency", "a_users",
+                                         "a_requests", "a_requests_for_b", "a_requests_not_for_b",
+                                         "a_quotes")}
         self.used_biz = set()
         self.used_codes = set()
         self.rng = random.Random()
@@ -333,11 +346,11 @@ class World:
                       self.tokens["admin"], 200)
         return eid, email
 
-    def product(self, approve):
+    def product(self, approve, token=None):
         created = self.post("create a product", "/api/v1/products", {
             "category_id": self.objs["category_id"], "name": f"권한검사 상품 {self.uniq()}",
             "description": "권한 검사용", "unit": "EA", "price_won": 1000, "min_order_qty": 1,
-            "stock": 100000, "lead_time_days": 3}, self.objs["owner_a_token"], 201)
+            "stock": 100000, "lead_time_days": 3}, token or self.objs["owner_a_token"], 201)
         pid = created["id"]
         if approve:
             self.post("approve a product", f"/api/v1/products/{pid}/approve", None,
@@ -354,6 +367,36 @@ class World:
         fids = [f["id"] for f in created["fulfillments"]]
         self.sets["a_fulfillments"].update(fids)
         return created["id"], fids[0]
+
+    def request(self, category=None, quotes_due=None):
+        """An open procurement request of agency A (by buyer A), due in 30 days."""
+        body = {"title": f"권한검사 견적 요청 {self.uniq()}",
+                "category_id": category or self.objs["category_id"],
+                "description": "권한 검사용 견적 요청", "quantity": 10, "unit": "EA",
+                "budget_won": 1000000, "delivery_district": "27110",
+                "deliver_by": self.objs["deliver_by"], "allow_consortium": False}
+        if quotes_due:
+            body["quotes_due"] = quotes_due
+        rid = self.post("open buyer A's procurement request", "/api/v1/procurement-requests",
+                        body, self.objs["buyer_a_token"], 201)["id"]
+        self.sets["a_requests"].add(rid)
+        return rid
+
+    def quote(self, request_id, token=None, product_id=None):
+        """A live quote on the request: enterprise A's (in a_quotes) unless another token."""
+        body = {"unit_price_won": 1000, "quantity": 10, "lead_time_days": 3,
+                "note": "권한 검사 견적"}
+        if product_id:
+            body["product_id"] = product_id
+        qid = self.post("submit a quote", f"/api/v1/procurement-requests/{request_id}/quotes",
+                        body, token or self.objs["owner_a_token"], 201)["id"]
+        if token is None:
+            self.sets["a_quotes"].add(qid)
+        return qid
+
+    def close_request(self, request_id):
+        self.post("close a procurement request", f"/api/v1/procurement-requests/{request_id}/close",
+                  None, self.objs["buyer_a_token"], 200)
 
     STEPS = [  # (state reached, action, who, body)
         ("accepted", "accept", "owner", None),
@@ -389,6 +432,8 @@ class World:
             value = self.fulfillment(name[len("new_fulfillment_"):])
         elif name in FACTORIES:
             value = FACTORIES[name](self)
+        elif name in CASE_FACTORIES:
+            value = CASE_FACTORIES[name](self, cache)
         else:
             raise SetupError(f"the table names an unknown object {name!r}")
         cache[name] = value
@@ -409,20 +454,26 @@ class World:
         admin = self.login(*ADMIN)
         self.tokens["admin"] = admin["access_token"]
         tree = self.must("category tree", self.http.call("GET", "/api/v1/categories"), 200)
-        leaf = None
+        leaves = []
         stack = list(tree)
         while stack:
             node = stack.pop()
             self.used_codes.add(node["code"])
-            if not node.get("children") and leaf is None:
-                leaf = node["id"]
+            if not node.get("children"):
+                leaves.append(node["id"])
             stack.extend(node.get("children") or [])
-        if leaf is None:
-            raise SetupError("the category tree is empty")
-        self.objs["category_id"] = leaf
+        if len(leaves) < 2:
+            raise SetupError("the category tree has fewer than two leaves")
+        self.objs["category_id"] = leaves[0]
+        # Another leaf: neither an ancestor nor a descendant of the first, so enterprise B
+        # (which sells in the first) does not "sell in" it.
+        self.objs["category_other"] = leaves[1]
         self.objs["tomorrow"] = (datetime.datetime.now(datetime.timezone.utc).date()
                                  + datetime.timedelta(days=1)).isoformat()
         self.objs["plan_year"] = datetime.datetime.now(datetime.timezone.utc).year
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.objs["deliver_by"] = (now.date() + datetime.timedelta(days=30)).isoformat()
+        self.objs["quotes_due"] = (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
         def agency(name):
             return self.post(f"create {name}", "/api/v1/agencies",
@@ -456,6 +507,10 @@ class World:
         self.sets["a_pending_enterprises"].add(eid)
         _, email = self.signup_enterprise(verify=True, name=f"권한검사기업 B {self.run}")
         self.tokens["other_enterprise"] = self.login(email)["access_token"]
+        owner_b = self.tokens["other_enterprise"]
+        # Enterprise B sells in the category of agency A's requests (so A's open requests
+        # there are in B's list), not in category_other.
+        self.product(approve=True, token=owner_b)
 
         self.objs["product_approved"] = self.product(approve=True)
         self.sets["a_public_products"].add(self.objs["product_approved"])
@@ -467,6 +522,33 @@ class World:
             "PUT", f"/api/v1/agencies/{self.objs['agency_a']}/purchase-plans/{self.objs['plan_year']}",
             {"total_purchase_won": 500000000, "social_target_bp": 300},
             self.objs["buyer_a_token"]), 200)
+
+        # Procurement (agency A's requests, enterprise A's quotes; enterprise B quotes too):
+        #   request_a                open; quote_a by A (with its product), a live quote by B
+        #   request_a_closed         closed, quoted by A only: B no longer sees it
+        #   request_a_closed_quoted  closed, quoted by B: B still sees it (it quoted on it)
+        #   request_a_elsewhere      open, in a category B does not sell in: B may open it, its
+        #                            list does not show it
+        #   request_a_sealed         open, quotes sealed until quotes_due; quoted by A
+        #   quote_b_withdrawn        B's quote, withdrawn (on an open request of A)
+        self.objs["request_a"] = self.request()
+        self.sets["a_requests_for_b"].add(self.objs["request_a"])
+        self.objs["quote_a"] = self.quote(self.objs["request_a"], product_id=self.objs["product_approved"])
+        self.objs["quote_b_on_request_a"] = self.quote(self.objs["request_a"], token=owner_b)
+        rid = self.objs["request_a_closed"] = self.request()
+        self.quote(rid)
+        self.close_request(rid)
+        self.sets["a_requests_not_for_b"].add(rid)
+        rid = self.objs["request_a_closed_quoted"] = self.request()
+        self.quote(rid, token=owner_b)
+        self.close_request(rid)
+        self.sets["a_requests_for_b"].add(rid)
+        rid = self.objs["request_a_elsewhere"] = self.request(category=self.objs["category_other"])
+        self.sets["a_requests_not_for_b"].add(rid)
+        rid = self.objs["request_a_sealed"] = self.request(quotes_due=self.objs["quotes_due"])
+        self.quote(rid)
+        qid = self.objs["quote_b_withdrawn"] = self.quote(self.request(), token=owner_b)
+        self.post("withdraw B's quote", f"/api/v1/quotes/{qid}/withdraw", None, owner_b, 200)
 
         self.post("suspend the suspended caller", f"/api/v1/admin/users/{uid}/suspend", None,
                   self.tokens["admin"], 200)
@@ -510,6 +592,16 @@ FACTORIES = {
     "unique_biz_reg_no": lambda w: w.new_biz_reg_no(),
     "unique_key": lambda w: f"authz-{w.uniq()}",
     "unique_category_code": lambda w: w.new_category_code(),
+    "new_request": lambda w: w.request(),
+    "new_quote": lambda w: w.quote(w.request()),
+    "new_quote_b": lambda w: w.quote(w.request(), token=w.tokens["other_enterprise"]),
+}
+
+# Factories whose object depends on another object of the same case (through its cache).
+CASE_FACTORIES = {
+    # enterprise A's live quote on this case's new_award_request
+    "new_award_quote": lambda w, cache: w.quote(w.resolve("new_award_request", cache)),
+    "new_award_request": lambda w, cache: w.request(),
 }
 
 
@@ -535,8 +627,13 @@ def list_items(world, reply, method, path, query, token):
     return items
 
 
+LIST_RULES = ("hidden", "shown", "shown_to_all", "hidden_from_all")
+
+
 def list_problems(world, row, caller, reply, method, path, query, token):
-    rules = {k: row.get(k, []) for k in ("hidden", "shown", "shown_to_all")}
+    # A rule with "callers" holds for those callers only.
+    rules = {k: [r for r in row.get(k, []) if caller in r.get("callers", [caller])]
+             for k in LIST_RULES}
     if not any(rules.values()) or not 200 <= reply.status < 300:
         return []
     items = list_items(world, reply, method, path, query, token)
@@ -561,6 +658,11 @@ def list_problems(world, row, caller, reply, method, path, query, token):
     for rule in rules["shown_to_all"]:
         if not matching(rule):
             problems.append(f"its list lacks tenant A's public {rule['set']}")
+    for rule in rules["hidden_from_all"]:
+        leaked = matching(rule)
+        if leaked:
+            problems.append(f"its list shows tenant A's {rule['set']}, hidden from everyone here "
+                            f"({rule['field']} {leaked[:5]})")
     return problems
 
 
@@ -573,7 +675,8 @@ def run_case(world, table, label, key, row, caller):
         value = world.resolve(param_object(table, path, name, row), cache)
         url = url.replace("{" + name + "}", urllib.parse.quote(str(value), safe=""))
     body = world.substitute(row["body"], cache) if "body" in row else None
-    headers = world.substitute(row.get("headers", {}), cache)
+    headers = {k: v for k, v in world.substitute(row.get("headers", {}), cache).items()
+               if k not in row.get("omit_headers", [])}
     query = world.substitute(row.get("query"), cache)
     token = world.tokens[caller]
     reply = world.http.call(method, url, body, token, headers, query)

@@ -10,7 +10,9 @@
 3. For each caller (anonymous, admin, an active buyer, a user of a verified enterprise) the
    binary is started on a fresh SQLite database in a temporary directory and seeded through
    the HTTP API (admin, agency and purchase plan, approved buyer, verified enterprise, an
-   approved product in a leaf category, a placed order), then `schemathesis run` tests
+   approved product in a leaf category, a placed order, the buyer's procurement requests and
+   the enterprise's quotes on them, whose ids fill the procurement operations' path
+   parameters: FIXED_PARAMETERS), then `schemathesis run` tests
    /openapi.json with every check, all four phases and a fixed seed. A fresh database per
    caller keeps the runs independent of each other (an admin run may suspend the buyer).
 
@@ -299,7 +301,8 @@ def leaf_category(nodes):
 
 
 def seed(base):
-    """Creates one object of each kind through the API; returns {caller: token or None}."""
+    """Creates one object of each kind through the API; returns ({caller: token or None},
+    {object name: id} for the path parameters of FIXED_PARAMETERS)."""
     def login(email, password):
         return must(call(base, "POST", "/api/v1/auth/login", {"email": email, "password": password}),
                     200, f"log in {email}")["access_token"]
@@ -347,7 +350,32 @@ def seed(base):
         "delivery": {"address": "대구광역시 중구 공평로 88", "district": "27110", "requested_date": tomorrow},
         "note": "계약 검사 주문"}, buyer, {"Idempotency-Key": f"contract-{uuid.uuid4().hex}"}),
         201, "place an order")
-    return {"anonymous": None, "admin": admin, "buyer": buyer, "enterprise": owner}
+
+    # Procurement: the buyer's agency's open requests, one per kind of use, so that a fixed
+    # id exercises each operation (a cancel or an award spoils only its own request).
+    deliver_by = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+
+    def request(title):
+        return must(call(base, "POST", "/api/v1/procurement-requests", {
+            "title": title, "category_id": leaf["id"], "description": "공공기관 행사용 커피 선물세트",
+            "quantity": 100, "unit": "EA", "budget_won": 3_000_000, "delivery_district": "27110",
+            "deliver_by": deliver_by, "allow_consortium": True,
+            "delivery_address": "대구광역시 중구 공평로 88"}, buyer), 201, f"open request {title}")["id"]
+
+    def quote(request_id):
+        return must(call(base, "POST", f"/api/v1/procurement-requests/{request_id}/quotes", {
+            "product_id": product, "unit_price_won": 24000, "quantity": 50, "lead_time_days": 3,
+            "note": "계약 검사 견적"}, owner), 201, f"quote on request {request_id}")["id"]
+
+    objects = {"request": request("계약검사 견적 요청 (조회)")}
+    objects["quote"] = quote(objects["request"])
+    objects["request_to_quote"] = request("계약검사 견적 요청 (견적 제출)")
+    objects["request_to_cancel"] = request("계약검사 견적 요청 (취소)")
+    objects["request_to_close"] = request("계약검사 견적 요청 (마감)")
+    objects["request_to_award"] = request("계약검사 견적 요청 (낙찰)")
+    objects["quote_to_award"] = quote(objects["request_to_award"])
+    objects["quote_to_withdraw"] = quote(request("계약검사 견적 요청 (견적 철회)"))
+    return {"anonymous": None, "admin": admin, "buyer": buyer, "enterprise": owner}, objects
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +403,10 @@ POSITIVE_ALSO = {
     "POST /api/v1/products": (["422"], "category_id must name a category"),
     "PATCH /api/v1/products/{id}": (["412", "422"], "If-Match must name the current version; category_id must name a category"),
     "POST /api/v1/orders": (["422"], "products approved and ordered once, quantity >= min_order_qty, date not in the past, district in the table, private-contract limit"),
+    "GET /api/v1/procurement-requests": (["422"], "cursor must be one the server issued"),
+    "POST /api/v1/procurement-requests": (["422"], "category_id must name a category; district in the table; deliver_by after today; quotes_due in the future, before deliver_by"),
+    "POST /api/v1/procurement-requests/{id}/quotes": (["422"], "quantity <= the request's; lead time meets deliver_by; product_id one of the caller's approved products in the request's category"),
+    "POST /api/v1/procurement-requests/{id}/award": (["422"], "quote_ids live quotes of this request within its quantity and the private-contract limit; a generated Idempotency-Key may repeat an earlier one with another body"),
 }
 # negative_data_rejection likewise: statuses that also refuse schema-violating data here.
 NEGATIVE_ALSO = {
@@ -384,11 +416,43 @@ NEGATIVE_DEFAULT = ["400", "401", "403", "404", "405", "406", "409", "415", "422
 POSITIVE_DEFAULT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
 
-def schemathesis_config():
-    """The Schemathesis configuration: no cache, and the per-operation statuses above."""
+# Path parameters fixed to seeded objects (names from seed()), so that the operation reaches
+# a real object instead of answering 404 to every generated id; one object per destructive
+# operation. Body fields named here take a seeded id in half the generated bodies.
+FIXED_PARAMETERS = {
+    "GET /api/v1/procurement-requests/{id}": {"path.id": "request"},
+    "GET /api/v1/procurement-requests/{id}/events": {"path.id": "request"},
+    "GET /api/v1/procurement-requests/{id}/matches": {"path.id": "request"},
+    "GET /api/v1/procurement-requests/{id}/quotes": {"path.id": "request"},
+    "POST /api/v1/procurement-requests/{id}/quotes": {"path.id": "request_to_quote"},
+    "POST /api/v1/procurement-requests/{id}/cancel": {"path.id": "request_to_cancel"},
+    "POST /api/v1/procurement-requests/{id}/close": {"path.id": "request_to_close"},
+    "POST /api/v1/procurement-requests/{id}/award": {"path.id": "request_to_award"},
+    "POST /api/v1/quotes/{id}/withdraw": {"path.id": "quote_to_withdraw"},
+}
+BODY_DICTIONARIES = {
+    "POST /api/v1/procurement-requests/{id}/award": {"body.quote_ids[*]": "quote_to_award"},
+}
+
+
+def toml_key(key):
+    return json.dumps(key) if not re.fullmatch(r"[A-Za-z0-9_-]+", key) else key
+
+
+def schemathesis_config(objects):
+    """The Schemathesis configuration: no cache, the seeded objects of FIXED_PARAMETERS and
+    BODY_DICTIONARIES, and the per-operation statuses above."""
     lines = ["# written by scripts/contract_check.py", "[cache]", "enabled = false", ""]
-    for name in list(dict.fromkeys([*POSITIVE_ALSO, *NEGATIVE_ALSO])):
+    for name, fields in BODY_DICTIONARIES.items():
+        for field, obj in fields.items():
+            lines += [f"[dictionaries.{obj}]", f"values = [{objects[obj]}]", ""]
+    for name in list(dict.fromkeys([*POSITIVE_ALSO, *NEGATIVE_ALSO, *FIXED_PARAMETERS, *BODY_DICTIONARIES])):
         lines += ["[[operations]]", f'include-name = "{name}"']
+        params = [f"{toml_key(k)} = {objects[v]}" for k, v in FIXED_PARAMETERS.get(name, {}).items()]
+        params += [f'{toml_key(k)} = {{ dictionary = "{v}", probability = 0.5 }}'
+                   for k, v in BODY_DICTIONARIES.get(name, {}).items()]
+        if params:
+            lines.append(f"parameters = {{ {', '.join(params)} }}")
         for check, table, default in (("positive_data_acceptance", POSITIVE_ALSO, POSITIVE_DEFAULT),
                                       ("negative_data_rejection", NEGATIVE_ALSO, NEGATIVE_DEFAULT)):
             if name in table:
@@ -463,7 +527,7 @@ def group_failures(failures, examples=3):
     return lines
 
 
-def schemathesis(exe, base, caller, token, args, timeout):
+def schemathesis(exe, base, caller, token, objects, args, timeout):
     """Runs one caller; returns (ok, summary text)."""
     out_dir = os.path.join(REPORT_DIR, caller)
     # No state kept between runs: Schemathesis's project cache (.schemathesis/, replayed
@@ -471,7 +535,7 @@ def schemathesis(exe, base, caller, token, args, timeout):
     # nothing (.hypothesis/ either) lands in the work tree.
     config = os.path.join(out_dir, "schemathesis.toml")
     with open(config, "w") as f:
-        f.write(schemathesis_config())
+        f.write(schemathesis_config(objects))
     cmd = [exe, "--config-file", config, "run", base + "/openapi.json",
            "--checks", "all",
            "--phases", PHASES,
@@ -572,13 +636,13 @@ def main():
             server = None
             try:
                 server = Server(binary, caller)
-                tokens = seed(server.base)
+                tokens, objects = seed(server.base)
                 if i == 0:
                     with open(SPEC) as f:
                         if json.loads(call(server.base, "GET", "/openapi.json").raw) != json.load(f):
                             log("note: the served /openapi.json differs from openapi/openapi.json (Spectral "
                                 "linted the file, Schemathesis tests the served one; regenerate the file)")
-                ok, summary = schemathesis(exe, server.base, caller, tokens[caller], args, share)
+                ok, summary = schemathesis(exe, server.base, caller, tokens[caller], objects, args, share)
                 if tokens[caller] and call(server.base, "GET", "/api/v1/me", token=tokens[caller]).status != 200:
                     summary += "; note: the caller's own token no longer works at the end of the run"
                 if not server.alive():
