@@ -43,6 +43,7 @@ use utoipa_actix_web::AppExt;
         (name = "agencies", description = "Public agencies and purchase plans"),
         (name = "catalog", description = "Products and catalog search"),
         (name = "orders", description = "Direct purchase, fulfillment lifecycle and settlement"),
+        (name = "procurement", description = "Procurement requests (견적 요청), matching, quotes and awards"),
     )
 )]
 pub struct ApiDoc;

@@ -4,7 +4,7 @@ use crate::model::{RequestEvent, RequestEventKind};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use muhan_core::{stored, Actor, DomainResult, Role};
-use muhan_db::schema::{procurement_events as pe, quotes as q};
+use muhan_db::schema::{fulfillments as f, procurement_events as pe, quotes as q};
 use muhan_db::DbConn;
 
 /// One event to record.
@@ -63,6 +63,17 @@ pub(crate) fn list(
             pe::note,
         ))
         .load(conn)?;
+    // An enterprise sees which order the award became only when it has a part in it.
+    let own_orders: Option<Vec<i64>> = match actor.role {
+        Role::Enterprise => Some(
+            f::table
+                .filter(f::enterprise_id.eq(actor.enterprise_id.unwrap_or(-1)))
+                .filter(f::order_id.eq_any(rows.iter().filter_map(|r| r.5).collect::<Vec<_>>()))
+                .select(f::order_id)
+                .load(conn)?,
+        ),
+        Role::Admin | Role::Buyer => None,
+    };
     let own_quotes: Option<Vec<i64>> = match actor.role {
         Role::Enterprise => Some(
             q::table
@@ -80,6 +91,10 @@ pub(crate) fn list(
                 continue;
             }
         }
+        let order_id = match (&own_orders, order_id) {
+            (Some(own), Some(order)) if !own.contains(&order) => None,
+            _ => order_id,
+        };
         events.push(RequestEvent {
             id,
             at,

@@ -213,8 +213,23 @@ impl NewQuote {
 pub struct AwardRequest {
     /// Live quotes of this request, each once; several only when the request allows a
     /// consortium.
-    #[schema(min_items = 1, max_items = 100)]
+    #[schema(schema_with = quote_ids_schema)]
     pub quote_ids: Vec<i64>,
+}
+
+/// 1–100 distinct quote ids (utoipa has no field attribute for `uniqueItems`).
+fn quote_ids_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+        )
+        .min_items(Some(1))
+        .max_items(Some(MAX_AWARDED_QUOTES))
+        .unique_items(true)
+        .build()
 }
 
 impl AwardRequest {
