@@ -9,6 +9,6 @@ pub mod enterprises;
 pub mod model;
 pub mod products;
 pub mod search;
-mod search_index;
+pub mod search_index;
 pub mod signup;
 mod store;

@@ -9,7 +9,7 @@ use muhan_db::schema::products as p;
 use muhan_db::DbConn;
 
 /// An enterprise's columns: normalised name, initials, n-grams.
-pub(crate) fn enterprise_columns(name: &str) -> (String, String, String) {
+pub fn enterprise_columns(name: &str) -> (String, String, String) {
     let initials = chosung(name);
     let mut all = grams(name);
     all.extend(grams(&initials));
@@ -20,7 +20,7 @@ pub(crate) fn enterprise_columns(name: &str) -> (String, String, String) {
 
 /// A product's columns: normalised name, its initials, the text ordinary queries search
 /// (name, description, enterprise name) and the n-grams the PostgreSQL index holds.
-pub(crate) fn product_columns(
+pub fn product_columns(
     name: &str,
     description: &str,
     enterprise_name: &str,

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod secret;
+pub mod seed_command;
 pub mod startup;
 pub mod telemetry;
 

@@ -1,9 +1,10 @@
-//! `muhan`: serve (default), migrate, admin create, openapi.
+//! `muhan`: serve (default), migrate, admin create, seed demo|bench, openapi.
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use muhan_server::config::Config;
 use muhan_server::startup::{create_admin, open_database, Application};
+use muhan_server::seed_command::{seed_bench, seed_demo, seed_demo_if_empty};
 use muhan_server::telemetry;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -35,6 +36,9 @@ enum Command {
         /// Number of HTTP worker threads.
         #[arg(long)]
         workers: Option<usize>,
+        /// Seed the demo data set first when the database is empty (default seed).
+        #[arg(long)]
+        demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -43,8 +47,37 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write generated data: a demo data set or a benchmark data set.
+    Seed {
+        #[command(subcommand)]
+        command: SeedCommand,
+    },
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// The deterministic Daegu demo data set (refuses a database with data unless --force).
+    Demo {
+        #[arg(long, default_value_t = muhan_stats::seed::DEFAULT_SEED)]
+        seed: u64,
+        /// Delete the existing enterprises, agencies, products, orders, requests and non-admin
+        /// users first.
+        #[arg(long)]
+        force: bool,
+    },
+    /// A large synthetic data set for benchmarks.
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        order_lines: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -70,6 +103,7 @@ fn main() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve {
         bind: None,
         workers: None,
+        demo: false,
     });
     if let Command::Openapi = command {
         print!("{}", muhan_api::openapi::to_pretty_json()?);
@@ -77,7 +111,11 @@ fn main() -> anyhow::Result<()> {
     }
     telemetry::init(config.log_format, &config.log_level);
     match command {
-        Command::Serve { bind, workers } => {
+        Command::Serve {
+            bind,
+            workers,
+            demo,
+        } => {
             if let Some(bind) = bind {
                 config.bind = bind;
             }
@@ -86,6 +124,11 @@ fn main() -> anyhow::Result<()> {
             }
             actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&config)?;
+                if demo {
+                    let pool = app.pool().clone();
+                    actix_web::rt::task::spawn_blocking(move || seed_demo_if_empty(&pool))
+                        .await??;
+                }
                 app.run_until_stopped().await?;
                 Ok(())
             })
@@ -106,6 +149,18 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             } else {
                 bail!("an admin with e-mail {email} already exists")
+            }
+        }
+        Command::Seed { command } => {
+            let pool = open_database(&config)?;
+            match command {
+                SeedCommand::Demo { seed, force } => seed_demo(&pool, seed, force),
+                SeedCommand::Bench {
+                    products,
+                    order_lines,
+                    seed,
+                    force,
+                } => seed_bench(&pool, seed, products, order_lines, force),
             }
         }
         Command::Openapi => Ok(()),
