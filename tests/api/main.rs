@@ -11,6 +11,7 @@ mod multi_instance;
 mod ops;
 mod orders;
 mod procurement;
+mod seed;
 mod signup;
 mod startup;
 mod tokens;

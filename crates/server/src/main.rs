@@ -3,8 +3,8 @@
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use muhan_server::config::Config;
-use muhan_server::startup::{create_admin, open_database, Application};
 use muhan_server::seed_command::{seed_bench, seed_demo, seed_demo_if_empty};
+use muhan_server::startup::{create_admin, open_database, Application};
 use muhan_server::telemetry;
 use std::io::BufRead;
 use std::path::PathBuf;

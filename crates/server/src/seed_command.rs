@@ -49,9 +49,16 @@ pub fn seed_demo(pool: &DbPool, seed_value: u64, force: bool) -> anyhow::Result<
         println!("  revenue {year}: {won} won");
     }
     println!("demo accounts (2017–2020 revenue is the co-op's published figures; everything else is synthetic):");
-    println!("  admin   {}  password {}", seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD);
+    println!(
+        "  admin   {}  password {}",
+        seed::ADMIN_EMAIL,
+        seed::ADMIN_PASSWORD
+    );
     for (agency, email) in &report.buyers {
-        println!("  buyer   {email}  password {}  ({agency})", seed::BUYER_PASSWORD);
+        println!(
+            "  buyer   {email}  password {}  ({agency})",
+            seed::BUYER_PASSWORD
+        );
     }
     println!(
         "  buyers  buyer01…buyer{:02}@demo.muhan.kr, one per agency, password {}; pending buyers {} and {}",
@@ -61,7 +68,10 @@ pub fn seed_demo(pool: &DbPool, seed_value: u64, force: bool) -> anyhow::Result<
         seed::pending_buyer_email(1)
     );
     for (enterprise, email) in &report.sellers {
-        println!("  seller  {email}  password {}  ({enterprise})", seed::SELLER_PASSWORD);
+        println!(
+            "  seller  {email}  password {}  ({enterprise})",
+            seed::SELLER_PASSWORD
+        );
     }
     println!(
         "  sellers seller0001…seller{:04}@demo.muhan.kr, one per enterprise, password {}",

@@ -50,7 +50,11 @@ impl<'a, 'm> Assembly<'a, 'm> {
 
     /// Writes the drafts (any order; they are sorted by time here) and the requests that
     /// were not awarded.
-    pub fn add(&mut self, mut drafts: Vec<DraftOrder>, mut open: Vec<DraftRequest>) -> DomainResult<()> {
+    pub fn add(
+        &mut self,
+        mut drafts: Vec<DraftOrder>,
+        mut open: Vec<DraftRequest>,
+    ) -> DomainResult<()> {
         drafts.sort_by_key(|d| d.created_at);
         let mut requests: Vec<(DraftRequest, Option<i64>)> = Vec::new();
         for d in drafts {
@@ -90,7 +94,11 @@ impl<'a, 'm> Assembly<'a, 'm> {
             order_no: order_no(d.created_at.year(), order_id),
             agency_id: agency.id,
             buyer_id: self.market.buyer_ids[d.agency],
-            contract_type: if d.request.is_some() { "rfq" } else { "catalog" },
+            contract_type: if d.request.is_some() {
+                "rfq"
+            } else {
+                "catalog"
+            },
             status: order_status(&statuses).as_str(),
             total_won: total,
             delivery_address: d.address.clone(),
@@ -117,7 +125,12 @@ impl<'a, 'm> Assembly<'a, 'm> {
         let counts = part.plan.counts();
         let agency_id = self.market.agencies[d.agency].id;
         for line in &part.lines {
-            let key = (agency_id, part.enterprise_id, line.category_id, d.created_at.date());
+            let key = (
+                agency_id,
+                part.enterprise_id,
+                line.category_id,
+                d.created_at.date(),
+            );
             *self.totals.entry(key).or_default() += if counts { line.total() } else { 0 };
             self.set.lines.push(LineRow {
                 id: self.ids.line,
@@ -158,7 +171,8 @@ impl<'a, 'm> Assembly<'a, 'm> {
                 "rejected" => row.reject_reason = step.note.map(str::to_string),
                 "delivered" => {
                     row.delivered_at = Some(step.at);
-                    row.inspection_due = Some(step.at.date() + Duration::days(self.inspection_days));
+                    row.inspection_due =
+                        Some(step.at.date() + Duration::days(self.inspection_days));
                 }
                 "payment_claimed" => {
                     row.payment_claimed_at = Some(step.at);
@@ -182,7 +196,10 @@ impl<'a, 'm> Assembly<'a, 'm> {
                 at: step.at,
             });
         }
-        let status = row.status.parse().map_err(muhan_core::DomainError::internal)?;
+        let status = row
+            .status
+            .parse()
+            .map_err(muhan_core::DomainError::internal)?;
         self.set.fulfillments.push(row);
         Ok(status)
     }
@@ -250,7 +267,11 @@ impl<'a, 'm> Assembly<'a, 'm> {
                 id: 0,
                 request_id: id,
                 actor_id: buyer,
-                kind: if order_id.is_some() { "awarded" } else { "closed" },
+                kind: if order_id.is_some() {
+                    "awarded"
+                } else {
+                    "closed"
+                },
                 quote_id: None,
                 order_id,
                 note: None,
@@ -289,13 +310,15 @@ impl<'a, 'm> Assembly<'a, 'm> {
     pub fn purchase_totals(&self) -> Vec<PurchaseTotalRow> {
         self.totals
             .iter()
-            .map(|(&(agency_id, enterprise_id, category_id, day), &total_won)| PurchaseTotalRow {
-                agency_id,
-                enterprise_id,
-                category_id,
-                day,
-                total_won,
-            })
+            .map(
+                |(&(agency_id, enterprise_id, category_id, day), &total_won)| PurchaseTotalRow {
+                    agency_id,
+                    enterprise_id,
+                    category_id,
+                    day,
+                    total_won,
+                },
+            )
             .collect()
     }
 }

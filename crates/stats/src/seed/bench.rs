@@ -42,7 +42,11 @@ pub struct BenchReport {
 /// Orders assembled and written at a time.
 const ORDERS_PER_BATCH: usize = 20_000;
 
-pub fn bench(conn: &mut DbConn, options: &BenchOptions, hashes: &Hashes) -> DomainResult<BenchReport> {
+pub fn bench(
+    conn: &mut DbConn,
+    options: &BenchOptions,
+    hashes: &Hashes,
+) -> DomainResult<BenchReport> {
     write_tx(conn, |c| {
         if !store::is_empty(c)? {
             if !options.force {
@@ -74,7 +78,9 @@ pub fn bench(conn: &mut DbConn, options: &BenchOptions, hashes: &Hashes) -> Doma
             let from = e.verified_at.map_or(today, |v| v.date());
             let id = ids.product + products.len() as i64;
             let created = plus_days(from, rng.range(0, 9));
-            products.push(product(&mut rng, e, good, category, id, "approved", created));
+            products.push(product(
+                &mut rng, e, good, category, id, "approved", created,
+            ));
         }
         let directory_rows = DemoData {
             enterprises,
@@ -111,7 +117,10 @@ pub fn bench(conn: &mut DbConn, options: &BenchOptions, hashes: &Hashes) -> Doma
         while lines < options.order_lines {
             let mut drafts = Vec::with_capacity(ORDERS_PER_BATCH);
             while drafts.len() < ORDERS_PER_BATCH && lines < options.order_lines {
-                let year = trader.rng.range(i64::from(first_year), i64::from(today.year())) as i32;
+                let year = trader
+                    .rng
+                    .range(i64::from(first_year), i64::from(today.year()))
+                    as i32;
                 let when = moment(trader.rng, year, options.now);
                 if let Some(d) = trader.catalog_order(when, i64::MAX / 4, 8_000_000) {
                     lines += d.parts.iter().map(|p| p.lines.len()).sum::<usize>();
@@ -134,13 +143,15 @@ pub fn bench(conn: &mut DbConn, options: &BenchOptions, hashes: &Hashes) -> Doma
         }
         let rows: Vec<PurchaseTotalRow> = totals
             .into_iter()
-            .map(|((agency_id, enterprise_id, category_id, day), total_won)| PurchaseTotalRow {
-                agency_id,
-                enterprise_id,
-                category_id,
-                day,
-                total_won,
-            })
+            .map(
+                |((agency_id, enterprise_id, category_id, day), total_won)| PurchaseTotalRow {
+                    agency_id,
+                    enterprise_id,
+                    category_id,
+                    day,
+                    total_won,
+                },
+            )
             .collect();
         store::insert_purchase_totals(c, &rows)?;
         store::reset_sequences(c)?;

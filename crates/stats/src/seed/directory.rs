@@ -171,10 +171,7 @@ fn unique_biz_reg_no(rng: &mut Rng, used: &mut BTreeSet<String>, kind: &str) -> 
 }
 
 pub fn agencies(first_id: i64) -> Vec<AgencyRow> {
-    let created = at(
-        NaiveDate::from_ymd_opt(2017, 6, 1).unwrap_or_default(),
-        0,
-    );
+    let created = at(NaiveDate::from_ymd_opt(2017, 6, 1).unwrap_or_default(), 0);
     AGENCIES
         .iter()
         .enumerate()
@@ -306,4 +303,3 @@ pub fn users(
     }
     rows
 }
-

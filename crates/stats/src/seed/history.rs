@@ -33,12 +33,16 @@ const MONTH_WEIGHTS: [u32; 12] = [5, 6, 8, 8, 8, 9, 8, 7, 8, 9, 11, 13];
 pub fn moment(rng: &mut Rng, year: i32, now: NaiveDateTime) -> NaiveDateTime {
     let first_month = if year == 2017 { 9 } else { 1 };
     let last_month = if year == now.year() { now.month() } else { 12 };
+    // The current month weighs only as much of it as has passed.
     let weights: Vec<u32> = (1..=12u32)
         .map(|m| {
-            if (first_month..=last_month).contains(&m) {
-                MONTH_WEIGHTS[(m - 1) as usize]
-            } else {
+            let w = MONTH_WEIGHTS[(m - 1) as usize] * 100;
+            if !(first_month..=last_month).contains(&m) {
                 0
+            } else if year == now.year() && m == now.month() {
+                (i64::from(w) * i64::from(now.day()) / days_in_month(year, m)).max(1) as u32
+            } else {
+                w
             }
         })
         .collect();
@@ -82,13 +86,21 @@ pub fn year_orders(
     let mut sum = 0i64;
     let mut tries = 0u32;
     let size = part_size(year);
-    while if exact { target - sum > STOP } else { sum < target } {
+    while if exact {
+        target - sum > STOP
+    } else {
+        sum < target
+    } {
         tries += 1;
         if tries > 2_000_000 {
             return Err(DomainError::internal("the demo orders do not add up"));
         }
         let when = moment(trader.rng, year, trader.now);
-        let cap = if exact { target - sum - 1 } else { i64::MAX / 4 };
+        let cap = if exact {
+            target - sum - 1
+        } else {
+            i64::MAX / 4
+        };
         let draft = if trader.rng.chance(70) {
             trader.rfq_order(when, cap, size)
         } else {
@@ -138,7 +150,9 @@ fn add_remainder(drafts: &mut [DraftOrder], remainder: i64) -> DomainResult<()> 
             }
         }
     }
-    Err(DomainError::internal("no order can take the year's remainder"))
+    Err(DomainError::internal(
+        "no order can take the year's remainder",
+    ))
 }
 
 /// Requests still open at now: opened in the last ten days, half sealed until a deadline

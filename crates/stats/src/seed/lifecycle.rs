@@ -92,7 +92,14 @@ pub fn steps(
         Plan::Reject => {
             let note = *rng.pick(REJECT_REASONS);
             let at = t + minutes(rng, 30, 600);
-            push(&mut out, "placed", "rejected", at, By::Enterprise, Some(note));
+            push(
+                &mut out,
+                "placed",
+                "rejected",
+                at,
+                By::Enterprise,
+                Some(note),
+            );
             return out;
         }
         Plan::Cancel => {
@@ -105,7 +112,14 @@ pub fn steps(
                 from = "accepted";
             }
             let at = t + minutes(rng, 60, 1440);
-            push(&mut out, from, "cancelled", at, By::Buyer, Some("예산 변경으로 취소"));
+            push(
+                &mut out,
+                from,
+                "cancelled",
+                at,
+                By::Buyer,
+                Some("예산 변경으로 취소"),
+            );
             return out;
         }
         _ => {}

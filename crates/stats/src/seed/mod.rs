@@ -120,8 +120,15 @@ pub fn generate(
     let agencies = directory::agencies(ids.agency);
     let plans = directory::plans(&mut rng, &agencies, today.year());
     let users = directory::users(&mut rng, hashes, &agencies, &enterprises, ids.user, today);
-    let products =
-        products::catalog(&mut rng, &enterprises, categories, (2, 6), 15, ids.product, today);
+    let products = products::catalog(
+        &mut rng,
+        &enterprises,
+        categories,
+        (2, 6),
+        15,
+        ids.product,
+        today,
+    );
     let (orders, purchase_totals) = {
         let market = market_of(&products, &enterprises, &agencies, &users);
         let settings = OrderSettings::default();
@@ -181,8 +188,17 @@ fn market_of<'a>(
         .iter()
         .find(|u| u.role == "enterprise")
         .map_or(admin_id, |u| u.id);
-    let seller_ids = (0..enterprises.len() as i64).map(|i| first_seller + i).collect();
-    Market::new(products, enterprises, agencies, admin_id, buyer_ids, seller_ids)
+    let seller_ids = (0..enterprises.len() as i64)
+        .map(|i| first_seller + i)
+        .collect();
+    Market::new(
+        products,
+        enterprises,
+        agencies,
+        admin_id,
+        buyer_ids,
+        seller_ids,
+    )
 }
 
 fn report(data: &DemoData) -> DemoReport {

@@ -18,7 +18,9 @@ pub struct Category {
 }
 
 /// The goods of each specialty that the database's categories hold, with their category.
-pub fn goods_by_specialty<'a>(categories: &'a [Category]) -> Vec<Vec<(&'static Good, &'a Category)>> {
+pub fn goods_by_specialty<'a>(
+    categories: &'a [Category],
+) -> Vec<Vec<(&'static Good, &'a Category)>> {
     SPECIALTIES
         .iter()
         .map(|s| {
@@ -31,7 +33,16 @@ pub fn goods_by_specialty<'a>(categories: &'a [Category]) -> Vec<Vec<(&'static G
         .collect()
 }
 
-const GOODS_MODIFIERS: &[&str] = &["", "", "", "친환경 ", "실속형 ", "프리미엄 ", "국산 ", "대용량 "];
+const GOODS_MODIFIERS: &[&str] = &[
+    "",
+    "",
+    "",
+    "친환경 ",
+    "실속형 ",
+    "프리미엄 ",
+    "국산 ",
+    "대용량 ",
+];
 const SERVICE_MODIFIERS: &[&str] = &["", "", "맞춤형 ", "정기 ", "표준 "];
 
 fn round_price(price: i64) -> i64 {
@@ -56,12 +67,20 @@ pub fn product(
     created: NaiveDate,
 ) -> ProductRow {
     let service = good.code.as_bytes()[0] >= b'7';
-    let modifier = rng.pick(if service { SERVICE_MODIFIERS } else { GOODS_MODIFIERS });
+    let modifier = rng.pick(if service {
+        SERVICE_MODIFIERS
+    } else {
+        GOODS_MODIFIERS
+    });
     let name = format!("{modifier}{}", rng.pick(good.items));
     let description = format!(
         "{}에서 {} 제공하는 {}({}). 공공기관 납품 가능, 단위 {}.",
         enterprise.name,
-        if service { "직접" } else { "직접 만들어" },
+        if service {
+            "직접"
+        } else {
+            "직접 만들어"
+        },
         category.name,
         category.code,
         good.unit
@@ -127,7 +146,10 @@ pub fn catalog(
             next_id += 1;
         }
     }
-    let verified: Vec<&EnterpriseRow> = enterprises.iter().filter(|e| e.verified_at.is_some()).collect();
+    let verified: Vec<&EnterpriseRow> = enterprises
+        .iter()
+        .filter(|e| e.verified_at.is_some())
+        .collect();
     for _ in 0..extra_pending {
         let e = *rng.pick(&verified);
         let offer = &goods[e.specialty];
@@ -136,7 +158,15 @@ pub fn catalog(
         }
         let (good, category) = *rng.pick(offer);
         let created = plus_days(today, -rng.range(1, 14));
-        rows.push(product(rng, e, good, category, next_id, "pending_review", created));
+        rows.push(product(
+            rng,
+            e,
+            good,
+            category,
+            next_id,
+            "pending_review",
+            created,
+        ));
         next_id += 1;
     }
     rows

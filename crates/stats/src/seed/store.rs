@@ -82,7 +82,11 @@ pub fn commodities(conn: &mut DbConn) -> DomainResult<Vec<Category>> {
 pub fn id_base(conn: &mut DbConn) -> DomainResult<IdBase> {
     macro_rules! next {
         ($t:ident) => {
-            $t::table.select(max($t::id)).first::<Option<i64>>(conn)?.unwrap_or(0) + 1
+            $t::table
+                .select(max($t::id))
+                .first::<Option<i64>>(conn)?
+                .unwrap_or(0)
+                + 1
         };
     }
     Ok(IdBase {

@@ -85,7 +85,13 @@ impl Trader<'_, '_> {
         lines
     }
 
-    fn part(&mut self, enterprise_id: i64, at: NaiveDateTime, lines: Vec<DraftLine>, limit: i64) -> DraftPart {
+    fn part(
+        &mut self,
+        enterprise_id: i64,
+        at: NaiveDateTime,
+        lines: Vec<DraftLine>,
+        limit: i64,
+    ) -> DraftPart {
         let plan = self.plan(at);
         let lead = self.lead_of(&lines);
         let steps = lifecycle::steps(self.rng, at, lead, plan, self.now);
@@ -135,13 +141,20 @@ impl Trader<'_, '_> {
         if parts.is_empty() {
             return None;
         }
-        let lead = parts.iter().map(|p| self.lead_of(&p.lines)).max().unwrap_or(3);
+        let lead = parts
+            .iter()
+            .map(|p| self.lead_of(&p.lines))
+            .max()
+            .unwrap_or(3);
         Some(DraftOrder {
             agency,
             created_at: at,
             address: self.delivery(agency),
             requested_date: plus_days(at.date(), lead + self.rng.range(3, 10)),
-            note: self.rng.chance(200).then_some("납품 전 담당자에게 연락 바랍니다."),
+            note: self
+                .rng
+                .chance(200)
+                .then_some("납품 전 담당자에게 연락 바랍니다."),
             parts,
             request: None,
         })
@@ -305,8 +318,7 @@ impl Trader<'_, '_> {
             });
         }
         let deliver_by = plus_days(self.now.date(), self.rng.range(20, 45));
-        let quotes_due =
-            sealed.then(|| at(plus_days(self.now.date(), self.rng.range(2, 10)), 480));
+        let quotes_due = sealed.then(|| at(plus_days(self.now.date(), self.rng.range(2, 10)), 480));
         let address = self.delivery(agency);
         let agency_name = self.market.agencies[agency].name.clone();
         Some(DraftRequest {
