@@ -18,9 +18,7 @@ pub struct Category {
 }
 
 /// The goods of each specialty that the database's categories hold, with their category.
-pub fn goods_by_specialty<'a>(
-    categories: &'a [Category],
-) -> Vec<Vec<(&'static Good, &'a Category)>> {
+pub fn goods_by_specialty(categories: &[Category]) -> Vec<Vec<(&'static Good, &Category)>> {
     SPECIALTIES
         .iter()
         .map(|s| {

@@ -5,9 +5,8 @@
 use super::directory::IdBase;
 use super::products::Category;
 use super::rows::{DemoData, OrderSet, ProductRow, PurchaseTotalRow};
-use diesel::dsl::{max, sql};
+use diesel::dsl::max;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use muhan_core::DomainResult;
 use muhan_db::schema::{
     agencies as a, categories as c, enterprises as e, fulfillments as f, idempotency_keys as ik,
@@ -15,7 +14,7 @@ use muhan_db::schema::{
     procurement_requests as pr, products as p, purchase_plans as pp, purchase_totals as pt,
     quotes as q, refresh_tokens as rt, users as u,
 };
-use muhan_db::DbConn;
+use muhan_db::{Backend, DbConn};
 
 /// Rows per INSERT: under both backends' bound-parameter limits for the widest table.
 const CHUNK: usize = 1_000;
@@ -303,7 +302,7 @@ pub fn insert_purchase_totals(conn: &mut DbConn, rows: &[PurchaseTotalRow]) -> D
 /// PostgreSQL: moves each identity sequence past the largest id (rows were written with
 /// explicit ids). SQLite takes MAX(id) + 1 by itself.
 pub fn reset_sequences(conn: &mut DbConn) -> DomainResult<()> {
-    if let DbConn::Postgresql(pg) = conn {
+    if conn.backend() == Backend::Postgres {
         for table in [
             "users",
             "enterprises",
@@ -317,10 +316,10 @@ pub fn reset_sequences(conn: &mut DbConn) -> DomainResult<()> {
             "quotes",
             "procurement_events",
         ] {
-            diesel::select(sql::<BigInt>(&format!(
-                "setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
-            )))
-            .execute(pg)?;
+            diesel::sql_query(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
+            ))
+            .execute(conn)?;
         }
     }
     Ok(())
