@@ -7,6 +7,12 @@ use muhan_db::DbPool;
 use muhan_stats::seed::{self, BenchOptions, DemoOptions, Hashes};
 use std::time::Instant;
 
+/// The moment the generated data runs up to: the start of today (UTC), so that the same seed
+/// gives the same data all day.
+fn data_now() -> chrono::NaiveDateTime {
+    clock::now().date().and_time(chrono::NaiveTime::MIN)
+}
+
 /// The demo passwords' hashes, each computed once.
 pub fn demo_hashes() -> anyhow::Result<Hashes> {
     let hash = |p: &str| -> anyhow::Result<String> {
@@ -28,7 +34,7 @@ pub fn seed_demo(pool: &DbPool, seed_value: u64, force: bool) -> anyhow::Result<
     let options = DemoOptions {
         seed: seed_value,
         force,
-        now: clock::now(),
+        now: data_now(),
     };
     let report = seed::demo(&mut conn, &options, &hashes)?;
     println!(
@@ -110,7 +116,7 @@ pub fn seed_bench(
         products,
         order_lines,
         force,
-        now: clock::now(),
+        now: data_now(),
     };
     let r = seed::bench(&mut conn, &options, &hashes)?;
     println!(
