@@ -12,4 +12,4 @@ mod store;
 
 pub use model::ReleasePackage;
 pub use package::{parse_year, release_package, FIRST_YEAR, LAST_YEAR};
-pub use settings::OcdsSettings;
+pub use settings::{OcdsSettings, DEFAULT_LICENSE, DEFAULT_OCID_PREFIX, DEFAULT_PUBLISHER_NAME};

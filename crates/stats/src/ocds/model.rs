@@ -157,7 +157,7 @@ pub struct Tender {
     pub items: Vec<Item>,
     /// The request's budget.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<Money>,
     pub procurement_method: ProcurementMethod,
     pub procurement_method_details: String,
     pub main_procurement_category: ProcurementCategory,
@@ -225,13 +225,13 @@ pub struct Unit {
     pub name: String,
     /// The price of one unit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<Money>,
 }
 
 /// An amount of Korean won (whole won).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[schema(as = OcdsValue)]
-pub struct Value {
+pub struct Money {
     pub amount: i64,
     pub currency: Currency,
 }
@@ -265,7 +265,7 @@ pub struct Award {
     #[schema(format = DateTime)]
     pub date: String,
     /// The order's total.
-    pub value: Value,
+    pub value: Money,
     pub suppliers: Vec<OrganizationReference>,
     pub items: Vec<Item>,
 }
@@ -288,7 +288,7 @@ pub struct Contract {
     #[serde(rename = "awardID")]
     pub award_id: String,
     pub status: ContractStatus,
-    pub value: Value,
+    pub value: Money,
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
@@ -320,6 +320,6 @@ pub struct Transaction {
     pub id: String,
     #[schema(format = DateTime)]
     pub date: String,
-    pub value: Value,
+    pub value: Money,
     pub payer: OrganizationReference,
 }

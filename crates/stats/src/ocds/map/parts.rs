@@ -1,8 +1,8 @@
 //! The pieces every release is built of: parties and references to them, items, amounts.
 
 use super::super::model::{
-    Address, Classification, Currency, Identifier, Item, OrganizationReference, Party, PartyRole,
-    Unit, Value,
+    Address, Classification, Currency, Identifier, Item, Money, OrganizationReference, Party,
+    PartyRole, Unit,
 };
 use super::super::rows::{AgencyRow, EnterpriseRow, LineRow};
 use super::index::Index;
@@ -10,8 +10,8 @@ use super::index::Index;
 pub const KRW: Currency = Currency::KRW;
 const COUNTRY: &str = "대한민국";
 
-pub fn won(amount: i64) -> Value {
-    Value {
+pub fn won(amount: i64) -> Money {
+    Money {
         amount,
         currency: KRW,
     }
