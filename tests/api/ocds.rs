@@ -240,6 +240,16 @@ async fn ocds_package_of_live_data_is_valid_and_tells_each_process() {
         format!("https://muhan.example.org/api/v1/ocds/releases?year={year}")
     );
     assert_eq!(package["version"], "1.1");
+    let latest = package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| chrono::DateTime::parse_from_rfc3339(r["date"].as_str().unwrap()).unwrap())
+        .max()
+        .unwrap();
+    let published =
+        chrono::DateTime::parse_from_rfc3339(package["publishedDate"].as_str().unwrap()).unwrap();
+    assert_eq!(published, latest, "generated on demand: the last change");
     assert_eq!(package["publisher"]["name"], "무한상사 사회적협동조합");
     assert_eq!(
         package["publisher"]["uri"],

@@ -16,7 +16,7 @@ pub struct ReleasePackage {
     /// The OCDS schema version, `1.1`.
     #[schema(example = "1.1")]
     pub version: String,
-    /// When the package was generated (RFC 3339, UTC).
+    /// When what the package holds last changed (RFC 3339, UTC): it is generated on demand.
     #[schema(format = DateTime)]
     pub published_date: String,
     pub publisher: Publisher,

@@ -24,8 +24,8 @@ pub fn parse_year(year: i64) -> DomainResult<i32> {
 
 /// The OCDS release package of the procurement processes of `year` (admins only): every
 /// procurement request created in the year and every catalog order placed in it (UTC), each
-/// as one release of its current state. `uri` is where this package is served; `now` is its
-/// publication date. A year without any process is 404 (a package holds at least one release).
+/// as one release of its current state. `uri` is where this package is served; `now` decides
+/// whether sealed quotes may be shown. A year without any process is 404 (a package holds at least one release).
 pub fn release_package(
     conn: &mut DbConn,
     actor: &Actor,
@@ -37,16 +37,17 @@ pub fn release_package(
     actor.require_admin()?;
     let year = parse_year(year)?;
     let data = read_tx(conn, |c| store::load_year(c, year))?;
-    let releases = map::releases(&data, &settings.ocid_prefix, now)?;
-    if releases.is_empty() {
+    let (releases, last_change) = map::releases(&data, &settings.ocid_prefix, now)?;
+    let Some(last_change) = last_change else {
         return Err(DomainError::NotFound(format!(
             "procurement processes of {year}"
         )));
-    }
+    };
     Ok(ReleasePackage {
         uri,
         version: "1.1".into(),
-        published_date: map::date(now),
+        // Generated on demand: the last change of what it holds, as the standard asks.
+        published_date: map::date(last_change),
         publisher: Publisher {
             name: settings.publisher_name.trim().to_owned(),
             uri: settings.publisher_uri.clone(),

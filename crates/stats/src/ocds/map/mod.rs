@@ -33,20 +33,25 @@ const CATALOG_METHOD: &str = "바로구매 (수의계약): catalog purchase at t
 
 /// The year's releases: requests in id order, then catalog orders in id order. `now` decides
 /// whether sealed quotes may be shown.
+/// Also answers when the latest of them last changed (`None` without releases).
 pub fn releases(
     data: &YearData,
     ocid_prefix: &str,
     now: NaiveDateTime,
-) -> DomainResult<Vec<Release>> {
+) -> DomainResult<(Vec<Release>, Option<NaiveDateTime>)> {
     let index = Index::new(data);
-    let mut releases = Vec::with_capacity(data.requests.len() + data.orders.len());
+    let mut processes = Vec::with_capacity(data.requests.len() + data.orders.len());
     for request in &data.requests {
-        releases.push(rfq_release(&index, ocid_prefix, request, now)?);
+        processes.push(rfq_release(&index, ocid_prefix, request, now)?);
     }
     for order in data.orders.iter().filter(|o| o.contract_type == "catalog") {
-        releases.push(catalog_release(&index, ocid_prefix, order)?);
+        processes.push(catalog_release(&index, ocid_prefix, order)?);
     }
-    Ok(releases)
+    let last_change = processes.iter().map(|p| p.last_change).max();
+    Ok((
+        processes.into_iter().map(Process::into_release).collect(),
+        last_change,
+    ))
 }
 
 fn internal(e: impl std::fmt::Display) -> DomainError {
@@ -58,7 +63,7 @@ fn rfq_release(
     prefix: &str,
     request: &RequestRow,
     now: NaiveDateTime,
-) -> DomainResult<Release> {
+) -> DomainResult<Process> {
     let ocid = format!("{prefix}-rfq-{}", request.id);
     let status: RequestStatus = request.status.parse().map_err(internal)?;
     let agency = index.agency(request.agency_id)?;
@@ -118,10 +123,10 @@ fn rfq_release(
     if let Some(order_id) = request.order_id {
         process.add_order(index, index.order(order_id)?)?;
     }
-    Ok(process.into_release())
+    Ok(process)
 }
 
-fn catalog_release(index: &Index<'_>, prefix: &str, order: &OrderRow) -> DomainResult<Release> {
+fn catalog_release(index: &Index<'_>, prefix: &str, order: &OrderRow) -> DomainResult<Process> {
     let agency = index.agency(order.agency_id)?;
     let mut parties = Parties::default();
     parties.agency(index, agency, PartyRole::Buyer);
@@ -155,7 +160,7 @@ fn catalog_release(index: &Index<'_>, prefix: &str, order: &OrderRow) -> DomainR
         tags: vec![ReleaseTag::Tender],
     };
     process.add_order(index, order)?;
-    Ok(process.into_release())
+    Ok(process)
 }
 
 /// A release being built.
