@@ -8,6 +8,7 @@ mod edge;
 mod enterprises;
 mod hardening;
 mod multi_instance;
+mod ocds;
 mod ops;
 mod orders;
 mod procurement;

@@ -44,6 +44,7 @@ use utoipa_actix_web::AppExt;
         (name = "catalog", description = "Products and catalog search"),
         (name = "orders", description = "Direct purchase, fulfillment lifecycle and settlement"),
         (name = "procurement", description = "Procurement requests (견적 요청), matching, quotes and awards"),
+        (name = "ocds", description = "Open data: procurement processes as OCDS 1.1 release packages"),
     )
 )]
 pub struct ApiDoc;

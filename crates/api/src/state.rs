@@ -21,4 +21,6 @@ pub struct AppState {
     pub trust_proxy_headers: bool,
     /// The bound on argon2 work (hashing and checking passwords) of this instance.
     pub passwords: PasswordGate,
+    /// What the OCDS export publishes about its publisher (`GET /api/v1/ocds/releases`).
+    pub ocds: muhan_stats::ocds::OcdsSettings,
 }

@@ -6,6 +6,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use muhan_core::{Email, EnterpriseKind, Password};
 use muhan_db::DbUrl;
+use muhan_stats::ocds::{self, OcdsSettings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -72,6 +73,20 @@ pub struct Config {
     /// How long a signup or login waits for its turn to hash or check a password before it
     /// is refused (503 `service_unavailable` with `Retry-After`), in milliseconds.
     pub password_hash_wait_ms: u64,
+    /// OCDS export: the ocid prefix the Open Contracting Partnership registered for the
+    /// publisher (`ocds-` and six lowercase letters or digits); the default is a placeholder.
+    pub ocds_ocid_prefix: String,
+    /// OCDS export: the publisher's name.
+    pub ocds_publisher_name: String,
+    /// OCDS export: an http(s) URI identifying the publisher.
+    pub ocds_publisher_uri: Option<String>,
+    /// OCDS export: the licence of the published data (an http(s) URI).
+    pub ocds_license: String,
+    /// OCDS export: the publisher's publication policy (an http(s) URI).
+    pub ocds_publication_policy: Option<String>,
+    /// Where clients reach the server (`https://muhan.example.org`), for absolute links in
+    /// published documents (the OCDS package `uri`); unset = the address a request was sent to.
+    pub public_base_url: Option<String>,
 }
 
 impl Default for Config {
@@ -102,6 +117,12 @@ impl Default for Config {
             order_writers: 2,
             password_hash_concurrency: None,
             password_hash_wait_ms: 2000,
+            ocds_ocid_prefix: ocds::DEFAULT_OCID_PREFIX.into(),
+            ocds_publisher_name: ocds::DEFAULT_PUBLISHER_NAME.into(),
+            ocds_publisher_uri: None,
+            ocds_license: ocds::DEFAULT_LICENSE.into(),
+            ocds_publication_policy: None,
+            public_base_url: None,
         }
     }
 }
@@ -125,6 +146,24 @@ impl Config {
         match &self.database_url {
             Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
             _ => format!("sqlite://{}", self.data_dir.join("muhan.db").display()),
+        }
+    }
+
+    /// The OCDS export's settings.
+    pub fn ocds_settings(&self) -> OcdsSettings {
+        let set = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        OcdsSettings {
+            ocid_prefix: self.ocds_ocid_prefix.trim().to_owned(),
+            publisher_name: self.ocds_publisher_name.trim().to_owned(),
+            publisher_uri: set(&self.ocds_publisher_uri),
+            license: set(&Some(self.ocds_license.clone())),
+            publication_policy: set(&self.ocds_publication_policy),
+            public_base_url: set(&self.public_base_url).map(|u| u.trim_end_matches('/').to_owned()),
         }
     }
 
@@ -261,6 +300,9 @@ impl Config {
         p.check(self.order_writers >= 1, || {
             "order_writers must be at least 1".into()
         });
+        for problem in self.ocds_settings().problems() {
+            p.push(problem);
+        }
         p.finish()
     }
 }
@@ -492,6 +534,30 @@ mod tests {
                 Box::new(|c| c.idempotency_key_retention_hours = i64::MAX),
             ),
             ("order_writers", Box::new(|c| c.order_writers = 0)),
+            (
+                "ocds_ocid_prefix",
+                Box::new(|c| c.ocds_ocid_prefix = "muhan".into()),
+            ),
+            (
+                "ocds_publisher_name",
+                Box::new(|c| c.ocds_publisher_name = " ".into()),
+            ),
+            (
+                "ocds_publisher_uri",
+                Box::new(|c| c.ocds_publisher_uri = Some("muhan.example.org".into())),
+            ),
+            (
+                "ocds_license",
+                Box::new(|c| c.ocds_license = "CC-BY".into()),
+            ),
+            (
+                "ocds_publication_policy",
+                Box::new(|c| c.ocds_publication_policy = Some("file:///p".into())),
+            ),
+            (
+                "public_base_url",
+                Box::new(|c| c.public_base_url = Some("https://x.org/?q".into())),
+            ),
         ];
         for (setting, change) in cases {
             let problems = refused(change);

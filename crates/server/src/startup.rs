@@ -181,6 +181,7 @@ impl Application {
             max_body_bytes: config.max_body_bytes,
             trust_proxy_headers: config.trust_proxy_headers,
             passwords: password_gate(config)?,
+            ocds: config.ocds_settings(),
         };
         let passwords = state.passwords.clone();
         let listener =

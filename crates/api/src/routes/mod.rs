@@ -4,6 +4,7 @@ pub mod admin_users;
 pub mod agencies;
 pub mod auth;
 pub mod enterprises;
+pub mod ocds;
 pub mod ops;
 pub mod orders;
 pub mod procurement;
@@ -76,6 +77,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(procurement::submit_quote)
             .service(procurement::list_quotes)
             .service(procurement::withdraw_quote)
-            .service(procurement::award),
+            .service(procurement::award)
+            .service(ocds::releases),
     );
 }
