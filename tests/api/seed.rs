@@ -276,6 +276,16 @@ async fn seed_demo_has_the_published_revenue_and_keeps_the_invariants() {
     app.login(&seed::seller_email(0), seed::SELLER_PASSWORD)
         .await
         .expect(200);
+
+    // The open-data package of a published year and of the current one validates.
+    for year in [2019, 2026] {
+        let package = app
+            .get(&format!("/api/v1/ocds/releases?year={year}"), Some(&admin))
+            .await
+            .expect(200);
+        assert!(!package["releases"].as_array().unwrap().is_empty());
+        muhan_tests::ocds::assert_valid_release_package(&package);
+    }
 }
 
 #[tokio::test]
