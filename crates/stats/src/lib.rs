@@ -2,4 +2,5 @@
 //! data, and the demo and benchmark data generators.
 
 pub mod ocds;
+pub mod report;
 pub mod seed;
