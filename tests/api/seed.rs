@@ -9,19 +9,10 @@ use muhan_core::biz_reg_no::BizRegNo;
 use muhan_core::{clock, EnterpriseKind};
 use muhan_db::DbPool;
 use muhan_orders::{money, OrderSettings};
-use muhan_server::seed_command::demo_hashes;
-use muhan_stats::seed::{self, DemoOptions, DemoReport, Hashes};
+use muhan_stats::seed::{self, DemoReport};
 use muhan_tests::{spawn_app, token_of};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::OnceLock;
-
-fn hashes() -> Hashes {
-    static HASHES: OnceLock<Hashes> = OnceLock::new();
-    HASHES
-        .get_or_init(|| demo_hashes().expect("hashes"))
-        .clone()
-}
 
 async fn run_demo(
     pool: &DbPool,
@@ -29,22 +20,7 @@ async fn run_demo(
     force: bool,
     now: NaiveDateTime,
 ) -> Result<DemoReport, muhan_core::DomainError> {
-    let pool = pool.clone();
-    let hashes = hashes();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().expect("a connection");
-        seed::demo(
-            &mut conn,
-            &DemoOptions {
-                seed: seed_value,
-                force,
-                now,
-            },
-            &hashes,
-        )
-    })
-    .await
-    .unwrap()
+    muhan_tests::demo::seed_demo(pool, seed_value, force, now).await
 }
 
 #[derive(QueryableByName)]

@@ -2,6 +2,7 @@
 //! (SQLite, or PostgreSQL when `MUHAN_TEST_PG_URL` is set) and talk to it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod demo;
 pub mod ocds;
 
 use muhan_auth::users::{self, NewUser};

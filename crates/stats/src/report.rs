@@ -2,7 +2,7 @@
 //! JSON and the exports lay out as CSV and XLSX. Pure data, no IO.
 
 use chrono::NaiveDate;
-use muhan_core::text_enum;
+use muhan_core::{in_range, text_enum, DomainError, DomainResult, ErrorCode, FieldErrors};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -29,6 +29,15 @@ text_enum! {
     /// How an order came about: bought from the catalog (바로구매) or awarded on a procurement
     /// request (견적).
     ContractType { Catalog = "catalog", Rfq = "rfq" }
+}
+
+impl GroupBy {
+    /// Whether every order falls in exactly one group (it has one date and one agency), so
+    /// the groups' order counts add up to the report's; an order can span enterprises and
+    /// categories.
+    pub fn partitions_orders(self) -> bool {
+        matches!(self, GroupBy::Year | GroupBy::Month | GroupBy::Agency)
+    }
 }
 
 impl CategoryLevel {
@@ -133,4 +142,17 @@ pub struct PriorityReport {
 text_enum! {
     /// How a report is answered: JSON, or a file to download (CSV with a BOM, XLSX workbook).
     Format { Json = "json", Csv = "csv", Xlsx = "xlsx" }
+}
+
+/// The years a report or package may be asked for.
+pub const FIRST_YEAR: i64 = 2000;
+pub const LAST_YEAR: i64 = 2100;
+
+/// Checks the year (422 outside `FIRST_YEAR..=LAST_YEAR`).
+pub fn parse_year(year: i64) -> DomainResult<i32> {
+    let mut errors = FieldErrors::new();
+    let year = errors.check("year", in_range(year, FIRST_YEAR, LAST_YEAR));
+    errors.finish(ErrorCode::ValidationFailed)?;
+    year.and_then(|y| i32::try_from(y).ok())
+        .ok_or_else(|| DomainError::internal("unreachable: checked year"))
 }

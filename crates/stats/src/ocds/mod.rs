@@ -10,6 +10,7 @@ mod rows;
 pub mod settings;
 mod store;
 
+pub use crate::report::{parse_year, FIRST_YEAR, LAST_YEAR};
 pub use model::ReleasePackage;
-pub use package::{parse_year, release_package, FIRST_YEAR, LAST_YEAR};
+pub use package::release_package;
 pub use settings::{OcdsSettings, DEFAULT_LICENSE, DEFAULT_OCID_PREFIX, DEFAULT_PUBLISHER_NAME};

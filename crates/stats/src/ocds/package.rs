@@ -4,23 +4,10 @@ use super::map;
 use super::model::{Publisher, ReleasePackage};
 use super::settings::OcdsSettings;
 use super::store;
+use crate::report::parse_year;
 use chrono::NaiveDateTime;
-use muhan_core::values::in_range;
-use muhan_core::{Actor, DomainError, DomainResult, ErrorCode, FieldErrors};
+use muhan_core::{Actor, DomainError, DomainResult};
 use muhan_db::{read_tx, DbConn};
-
-/// The years a package may be asked for.
-pub const FIRST_YEAR: i64 = 2000;
-pub const LAST_YEAR: i64 = 2100;
-
-/// Checks the year (422 outside `FIRST_YEAR..=LAST_YEAR`).
-pub fn parse_year(year: i64) -> DomainResult<i32> {
-    let mut errors = FieldErrors::new();
-    let year = errors.check("year", in_range(year, FIRST_YEAR, LAST_YEAR));
-    errors.finish(ErrorCode::ValidationFailed)?;
-    year.and_then(|y| i32::try_from(y).ok())
-        .ok_or_else(|| DomainError::internal("unreachable: checked year"))
-}
 
 /// The OCDS release package of the procurement processes of `year` (admins only): every
 /// procurement request created in the year and every catalog order placed in it (UTC), each

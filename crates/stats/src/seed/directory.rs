@@ -197,7 +197,9 @@ pub fn agencies(first_id: i64) -> Vec<AgencyRow> {
 pub fn plans(rng: &mut Rng, agencies: &[AgencyRow], to_year: i32) -> Vec<PlanRow> {
     let mut rows = Vec::new();
     for a in agencies {
-        let base = i64::from(a.weight) * 1_200_000_000;
+        // Plans are not proportional to what an agency buys through the co-op (it buys
+        // elsewhere too), so some agencies attain their target and others miss it.
+        let base = i64::from(a.weight) * 2_400_000 * rng.range(60, 160);
         let target = rng.range(30, 60) * 10;
         for year in 2017..=to_year {
             let growth = 100 + 4 * i64::from(year - 2017);

@@ -1,0 +1,11 @@
+DROP TRIGGER sales_lines_of_order ON orders;
+DROP TRIGGER sales_lines_of_fulfillment ON fulfillments;
+DROP TRIGGER sales_lines_of_line ON order_lines;
+DROP TRIGGER sales_lines_delete ON order_lines;
+DROP TRIGGER sales_lines_insert ON order_lines;
+DROP FUNCTION sales_lines_of_order();
+DROP FUNCTION sales_lines_of_fulfillment();
+DROP FUNCTION sales_lines_of_line();
+DROP FUNCTION sales_lines_delete();
+DROP FUNCTION sales_lines_insert();
+DROP TABLE sales_lines;
