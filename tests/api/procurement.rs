@@ -1184,3 +1184,78 @@ async fn only_the_agency_or_an_admin_ends_an_open_request_and_its_quotes_are_not
     .await
     .expect_problem(404, "not_found");
 }
+
+#[tokio::test]
+async fn the_quote_comparison_sheet_has_a_column_per_quote_once_quotes_are_open() {
+    let app = spawn_app().await;
+    let r = rfq(&app).await;
+    let first = app
+        .enterprise("비교마을기업", 61, "village_enterprise", "27110", true)
+        .await;
+    let second = app
+        .enterprise(
+            "비교자활기업",
+            62,
+            "self_sufficiency_enterprise",
+            "27110",
+            true,
+        )
+        .await;
+    let due = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let id = open_request(
+        &app,
+        &r.buyer,
+        &request_body(r.category, 10, 1_000_000, json!({"quotes_due": due})),
+    )
+    .await;
+    quote(&app, &first, id, quote_body(50_000, 10)).await;
+    quote(&app, &second, id, quote_body(60_000, 10)).await;
+    let sheet = format!("/api/v1/procurement-requests/{id}/quotes?format=csv");
+    app.get(&sheet, Some(&r.buyer))
+        .await
+        .expect_problem(409, "quotes_sealed");
+    pass_quotes_due(&app, id).await;
+    app.get(&sheet, Some(&first.token))
+        .await
+        .expect_problem(403, "forbidden");
+    for token in [&r.buyer, &r.admin] {
+        let reply = app.get(&sheet, Some(token)).await;
+        assert_eq!(reply.status, 200);
+        assert!(reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/csv"));
+        assert!(reply
+            .header("content-disposition")
+            .unwrap()
+            .contains(&format!("quotes_request{id}_")));
+        let text = reply.text.trim_start_matches('\u{feff}');
+        let rows: Vec<Vec<&str>> = text.lines().map(|line| line.split(',').collect()).collect();
+        assert_eq!(rows[0], vec!["항목", "견적 1", "견적 2"]);
+        let row = |label: &str| rows.iter().find(|r| r[0] == label).unwrap().clone();
+        assert_eq!(row("기업명")[1..], ["비교마을기업", "비교자활기업"]);
+        assert_eq!(row("기업 유형")[1..], ["마을기업", "자활기업"]);
+        assert_eq!(row("합계(원)")[1..], ["500000", "600000"]);
+        assert_eq!(row("사업자등록번호")[1].len(), 12, "000-00-00000");
+    }
+    let xlsx = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/procurement-requests/{id}/quotes?format=xlsx"
+        )))
+        .bearer_auth(&r.buyer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status().as_u16(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    // Without a format, the JSON list as before.
+    let list = app
+        .get(
+            &format!("/api/v1/procurement-requests/{id}/quotes"),
+            Some(&r.buyer),
+        )
+        .await
+        .expect(200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+}

@@ -1,6 +1,7 @@
 //! Procurement requests (견적 요청), their matches, quotes and award.
 
 use crate::auth_user::AuthUser;
+use crate::download::file_response;
 use crate::error::ApiError;
 use crate::json::{self, Json};
 use crate::pagination::{page_limit, Page, PageParams};
@@ -19,6 +20,8 @@ use muhan_matching::requests::RequestListParams;
 use muhan_matching::{award as awards, matches, quotes, requests};
 use muhan_orders::idempotency::{self, KeyedRequest};
 use muhan_orders::model::Order;
+use muhan_stats::export::{self, FileFormat};
+use muhan_stats::report::Format;
 use serde::Deserialize;
 
 /// Open a procurement request for the caller's agency (active buyers).
@@ -204,26 +207,51 @@ pub async fn submit_quote(
     Ok(HttpResponse::Created().json(quote))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QuotesParams {
+    /// `json` (default); `csv` or `xlsx` for the comparison sheet (buyers and admins; 409
+    /// `quotes_sealed` while sealed).
+    pub format: Option<Format>,
+}
+
 /// The request's quotes: side by side, sorted by total, for its agency's buyers and admins
-/// (only their count while sealed); an enterprise sees its own.
+/// (only their count while sealed); an enterprise sees its own. With `format=csv|xlsx`, the
+/// comparison sheet (견적 비교표): one column per quote, one row per attribute (enterprise,
+/// business registration number, kind, district, unit price, quantity, total, lead time,
+/// score, status, ...); enterprise users 403, sealed quotes 409 `quotes_sealed`.
 #[utoipa::path(operation_id = "quotes_list", tag = "procurement", security(("bearer" = [])),
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path), QuotesParams),
     responses(
-        (status = 200, body = QuoteList),
+        (status = 200, description = "JSON, or with `format=csv|xlsx` the comparison sheet (`Content-Disposition: attachment` with its name, RFC 6266/5987)", content(
+            (QuoteList = "application/json"),
+            (String = "text/csv"),
+            (crate::download::Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, response = problems::Forbidden),
-        (status = 404, response = problems::NotFound)))]
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict)))]
 #[get("/procurement-requests/{id}/quotes")]
 pub async fn list_quotes(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
+    params: web::Query<QuotesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, actor) = (id.into_inner(), user.actor());
-    let found = muhan_db::with_conn(&state.pool, move |c| {
-        write_tx(c, |c| quotes::list(c, &actor, id))
+    let Some(format) = params.format.and_then(FileFormat::of) else {
+        let found = muhan_db::with_conn(&state.pool, move |c| {
+            write_tx(c, |c| quotes::list(c, &actor, id))
+        })
+        .await?;
+        return Ok(HttpResponse::Ok().json(found));
+    };
+    let sheet = muhan_db::with_conn(&state.pool, move |c| {
+        write_tx(c, |c| muhan_stats::quote_sheet(c, &actor, id))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(found))
+    let file =
+        muhan_db::run_blocking(move || export::quotes_file(&sheet, format, clock::now())).await?;
+    Ok(file_response(file))
 }
 
 /// Withdraw the caller's enterprise's live quote (while quoting is open).
