@@ -60,7 +60,9 @@ CALLERS = ("anonymous", "admin", "buyer", "enterprise")
 PHASES = "examples,coverage,fuzzing,stateful"
 SEED = 20261201
 MAX_EXAMPLES = 25       # --max-examples: test cases per operation (about 35-55 s per caller here)
-WORKERS = 2
+# One worker: Python 3.11's ast module is not thread-safe (cpython gh-106905), and with two
+# workers Schemathesis now and then reports "AST constructor recursion depth mismatch".
+WORKERS = 1
 REQUEST_TIMEOUT = 10    # seconds per request Schemathesis sends
 BUDGET = 480            # seconds for the whole step; each caller gets a hard share of the rest
 
@@ -394,6 +396,7 @@ POSITIVE_ALSO = {
     "GET /api/v1/orders": (["422"], "cursor must be one the server issued"),
     "GET /api/v1/products": (["422"], "cursor the server issued for this sort; min_price_won <= max_price_won"),
     "GET /api/v1/settlements": (["422"], "from <= to"),
+    "GET /api/v1/stats/sales": (["422"], "from <= to"),
     "POST /api/v1/auth/signup/enterprise": (["422"], "biz_reg_no check digit; district in the table; vulnerable_employees <= employees; e-mail script mixing"),
     "POST /api/v1/auth/signup/buyer": (["422"], "agency_id must name an agency; e-mail script mixing (UTS #39)"),
     "POST /api/v1/agencies": (["422"], "district in the table; parent_id must name an agency"),

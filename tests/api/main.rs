@@ -4,8 +4,10 @@
 
 mod auth;
 mod catalog;
+mod dashboard;
 mod edge;
 mod enterprises;
+mod exports;
 mod hardening;
 mod multi_instance;
 mod ocds;
@@ -15,6 +17,7 @@ mod procurement;
 mod seed;
 mod signup;
 mod startup;
+mod stats;
 mod tokens;
 mod upserts;
 mod users_admin;

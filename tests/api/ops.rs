@@ -80,10 +80,39 @@ async fn openapi_json_matches_the_committed_file() {
     for path in ["/api/v1/auth/login", "/api/v1/me", "/health", "/ready"] {
         assert!(served["paths"].get(path).is_some(), "{path} undocumented");
     }
+    // Every schema reference resolves (a query-only enum is not collected by itself).
+    let mut dangling = Vec::new();
+    collect_dangling_refs(&served, &served, &mut dangling);
+    assert!(dangling.is_empty(), "unresolved $ref: {dangling:?}");
     // What the CLI prints is what is served.
     let printed: serde_json::Value =
         serde_json::from_str(&muhan_api::openapi::to_pretty_json().unwrap()).unwrap();
     assert_eq!(printed, served);
+}
+
+fn collect_dangling_refs(
+    value: &serde_json::Value,
+    document: &serde_json::Value,
+    dangling: &mut Vec<String>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(|r| r.as_str()) {
+                let resolved = target
+                    .strip_prefix('#')
+                    .and_then(|pointer| document.pointer(pointer));
+                if resolved.is_none() {
+                    dangling.push(target.to_owned());
+                }
+            }
+            map.values()
+                .for_each(|v| collect_dangling_refs(v, document, dangling));
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_dangling_refs(v, document, dangling)),
+        _ => {}
+    }
 }
 
 #[tokio::test]

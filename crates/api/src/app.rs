@@ -54,6 +54,7 @@ pub fn build_app(
             .into()
         }))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc))
+        .configure(muhan_web::configure)
         .service(web::resource("/docs").get(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header((header::LOCATION, "/docs/"))

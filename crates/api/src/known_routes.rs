@@ -5,7 +5,8 @@ use actix_web::http::Method;
 use utoipa::openapi::path::PathItem;
 use utoipa::openapi::OpenApi;
 
-/// Routes served outside the OpenAPI document (ops and docs), all read-only.
+/// Routes served outside the OpenAPI document (ops and docs; the dashboard adds its own), all
+/// read-only.
 const UNDOCUMENTED_GET: [&str; 4] = ["/metrics", "/openapi.json", "/docs", "/docs/{rest}"];
 
 #[derive(Debug, Clone)]
@@ -42,6 +43,7 @@ impl KnownRoutes {
         routes.extend(
             UNDOCUMENTED_GET
                 .iter()
+                .chain(muhan_web::PATHS.iter())
                 .map(|template| (segments(template), vec![Method::GET])),
         );
         Self(routes)

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth_user;
+pub mod download;
 pub mod edge;
 pub mod error;
 pub mod if_match;

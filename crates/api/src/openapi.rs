@@ -23,6 +23,7 @@ use utoipa_actix_web::AppExt;
     // Enums used only as query parameters are not collected automatically.
     components(schemas(
         crate::error::Problem,
+        crate::download::Workbook,
         muhan_catalog::catalog::Sort,
         muhan_core::EnterpriseKind,
         muhan_core::EnterpriseStatus,
@@ -32,6 +33,10 @@ use utoipa_actix_web::AppExt;
         muhan_core::UserStatus,
         muhan_orders::status::FulfillmentStatus,
         muhan_orders::queries::Overdue,
+        muhan_stats::report::CategoryLevel,
+        muhan_stats::report::ContractType,
+        muhan_stats::report::Format,
+        muhan_stats::report::GroupBy,
     )),
     modifiers(&BearerAuth, &ProblemResponses),
     tags(
@@ -44,6 +49,7 @@ use utoipa_actix_web::AppExt;
         (name = "catalog", description = "Products and catalog search"),
         (name = "orders", description = "Direct purchase, fulfillment lifecycle and settlement"),
         (name = "procurement", description = "Procurement requests (견적 요청), matching, quotes and awards"),
+        (name = "stats", description = "Sales statistics, the yearly summary and the priority-purchase report (JSON, CSV, XLSX)"),
         (name = "ocds", description = "Open data: procurement processes as OCDS 1.1 release packages"),
     )
 )]

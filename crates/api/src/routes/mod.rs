@@ -11,6 +11,7 @@ pub mod procurement;
 pub mod products;
 pub mod reference;
 pub mod signup;
+pub mod stats;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -78,6 +79,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(procurement::list_quotes)
             .service(procurement::withdraw_quote)
             .service(procurement::award)
+            .service(stats::sales)
+            .service(stats::summary)
+            .service(stats::priority_purchase)
             .service(ocds::releases),
     );
 }
