@@ -2,7 +2,7 @@
 //! (BOM, Korean intact, rows equal to the JSON report) and XLSX (a zip workbook whose number
 //! cells hold the same figures and totals), named by RFC 6266/5987; scoping is the JSON's.
 use muhan_stats::seed;
-use muhan_tests::{spawn_app, token_of, TestApp};
+use muhan_tests::{token_of, TestApp};
 use serde_json::Value;
 use std::io::Read;
 
@@ -136,15 +136,7 @@ fn int(value: &Value) -> i64 {
 
 #[tokio::test]
 async fn demo_exports_hold_the_reports_figures_in_csv_and_xlsx() {
-    let app = spawn_app().await;
-    muhan_tests::demo::seed_demo(
-        &app.pool,
-        seed::DEFAULT_SEED,
-        false,
-        muhan_core::clock::now(),
-    )
-    .await
-    .expect("the demo seeds");
+    let app = muhan_tests::demo::spawn_demo_app().await;
     let admin = token_of(&app.session(seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD).await);
     let buyer = token_of(
         &app.session(&seed::buyer_email(3), seed::BUYER_PASSWORD)

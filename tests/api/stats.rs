@@ -400,15 +400,7 @@ async fn check_priority(app: &TestApp, world: &World, token: &str, who: Who, yea
 
 #[tokio::test]
 async fn demo_statistics_show_the_published_figures_and_agree_with_the_rows() {
-    let app = spawn_app().await;
-    muhan_tests::demo::seed_demo(
-        &app.pool,
-        seed::DEFAULT_SEED,
-        false,
-        muhan_core::clock::now(),
-    )
-    .await
-    .expect("the demo seeds");
+    let app = muhan_tests::demo::spawn_demo_app().await;
     let world = world(&app.pool).await;
     let admin = token_of(&app.session(seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD).await);
     let buyer_session = app

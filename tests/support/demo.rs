@@ -38,3 +38,17 @@ pub async fn seed_demo(
     .await
     .expect("the seed task")
 }
+
+/// A fresh app holding the demo data set as of now.
+pub async fn spawn_demo_app() -> crate::TestApp {
+    let app = crate::spawn_app().await;
+    seed_demo(
+        &app.pool,
+        seed::DEFAULT_SEED,
+        false,
+        muhan_core::clock::now(),
+    )
+    .await
+    .expect("the demo seeds");
+    app
+}

@@ -37,9 +37,7 @@ impl FileFormat {
     }
 }
 
-pub const CSV_MEDIA_TYPE: &str = "text/csv";
-pub const XLSX_MEDIA_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const XLSX_MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// What a file is called: a Korean name for people, an ASCII one for old clients.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,9 +14,8 @@ mod summary;
 mod table;
 mod xlsx_file;
 
-pub use file::{ExportFile, FileFormat, FileName, CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE};
+pub use file::{ExportFile, FileFormat, FileName};
 pub use quotes::{QuoteColumn, QuoteSheet};
-pub use table::{Cell, Table};
 
 use crate::report::{PriorityReport, SalesQuery, SalesReport, Summary};
 use chrono::NaiveDateTime;
