@@ -538,6 +538,64 @@ async fn backdate(app: &TestApp, order: &Value, day: NaiveDate) {
     .unwrap();
 }
 
+#[derive(Debug, PartialEq, QueryableByName)]
+struct FulfillmentSums {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    fulfillment_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    order_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    ordered_at: chrono::NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    agency_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    enterprise_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    contract_type: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    lines: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    line_total_won: i64,
+}
+
+/// The fulfilment ledger the reports read holds, per fulfilment with lines, what the orders,
+/// fulfilments and lines say (its triggers followed the placing, backdating, rejecting and
+/// cancelling).
+async fn assert_fulfillment_ledger_is_current(pool: &DbPool) {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        let conn = &mut **conn;
+        let ledger: Vec<FulfillmentSums> = diesel::sql_query(
+            "SELECT fulfillment_id, order_id, ordered_at, agency_id, enterprise_id, \
+             contract_type, status, lines, quantity, line_total_won \
+             FROM sales_fulfillments ORDER BY fulfillment_id",
+        )
+        .load(conn)
+        .unwrap();
+        let truth: Vec<FulfillmentSums> = diesel::sql_query(
+            "SELECT f.id AS fulfillment_id, f.order_id, o.created_at AS ordered_at, o.agency_id, \
+             f.enterprise_id, o.contract_type, f.status, CAST(COUNT(*) AS BIGINT) AS lines, \
+             CAST(SUM(l.quantity) AS BIGINT) AS quantity, \
+             CAST(SUM(l.line_total_won) AS BIGINT) AS line_total_won \
+             FROM order_lines l JOIN fulfillments f ON f.id = l.fulfillment_id \
+             JOIN orders o ON o.id = f.order_id \
+             GROUP BY f.id, f.order_id, o.created_at, o.agency_id, f.enterprise_id, \
+             o.contract_type, f.status ORDER BY f.id",
+        )
+        .load(conn)
+        .unwrap();
+        assert!(!truth.is_empty());
+        assert_eq!(ledger, truth);
+    })
+    .await
+    .unwrap();
+}
+
 fn fulfillment_of(order: &Value, product: i64) -> i64 {
     order["fulfillments"]
         .as_array()
@@ -605,6 +663,7 @@ async fn live_statistics_count_what_the_rule_counts_in_each_scope() {
     .await
     .expect(200);
 
+    assert_fulfillment_ledger_is_current(&app.pool).await;
     let world = world(&app.pool).await;
     assert_eq!(
         world.facts.len(),

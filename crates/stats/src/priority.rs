@@ -3,7 +3,7 @@
 //! from certified social enterprises (인증 사회적기업) among them.
 
 use crate::report::{PriorityReport, PriorityRow};
-use crate::revenue::{revenue_query, RevenueFilter, JOIN_ENTERPRISE};
+use crate::revenue::{revenue_query, Ledger, RevenueFilter, JOIN_ENTERPRISE};
 use crate::scope::Scope;
 use crate::store;
 use diesel::prelude::*;
@@ -70,7 +70,7 @@ pub fn priority_purchase(
             .map(|(agency, total, target)| (agency, (total, target)))
             .collect();
         let purchases: HashMap<i64, AgencyPurchases> =
-            revenue_query(PURCHASES, JOIN_ENTERPRISE, &filter)
+            revenue_query(Ledger::Fulfillments, PURCHASES, JOIN_ENTERPRISE, &filter)
                 .sql(" GROUP BY s.agency_id")
                 .load::<AgencyPurchases>(c)?
                 .into_iter()

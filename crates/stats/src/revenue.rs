@@ -3,7 +3,9 @@
 //! orders alike. Every statistic is a `revenue_query` over a `RevenueFilter`, so they cannot
 //! disagree about what a sale is. They read `sales_lines`, the ledger the database keeps equal
 //! to the order lines with their order's and fulfillment's figures (migration
-//! `2026-12-03-000008_sales_lines`), so a yearly report scans one narrow table.
+//! `2026-12-03-000008_sales_lines`), or its sums per fulfilment, `sales_fulfillments`
+//! (migration `2026-12-04-000009_sales_fulfillments`), so a yearly report scans one narrow
+//! table.
 
 use crate::report::ContractType;
 use crate::scope::Scope;
@@ -11,8 +13,25 @@ use crate::sql::{Param, Statement};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use muhan_core::{DomainError, DomainResult};
 
-/// The rows revenue is made of: `s`, one per order line.
-const REVENUE_FROM: &str = " FROM sales_lines s";
+/// The ledger a statistic reads; both hold the same revenue, with the same column names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ledger {
+    /// `sales_lines`: one row per order line, with the line's category.
+    Lines,
+    /// `sales_fulfillments`: one row per fulfilment, its lines summed; fewer rows, for
+    /// everything that does not look at a line's category.
+    Fulfillments,
+}
+
+impl Ledger {
+    /// The rows revenue is made of, as `s`.
+    fn from(self) -> &'static str {
+        match self {
+            Ledger::Lines => " FROM sales_lines s",
+            Ledger::Fulfillments => " FROM sales_fulfillments s",
+        }
+    }
+}
 
 /// What counts: fulfillments neither rejected nor cancelled.
 const REVENUE_WHERE: &str = " WHERE s.status NOT IN ('rejected', 'cancelled')";
@@ -23,13 +42,18 @@ pub(crate) const JOIN_ENTERPRISE: &str = " JOIN enterprises e ON e.id = s.enterp
 /// Adds `c`, the line's category.
 pub(crate) const JOIN_CATEGORY: &str = " JOIN categories c ON c.id = s.category_id";
 
-/// `SELECT <columns>` over the revenue `filter` counts, with the extra `joins` (constants of
-/// this module); the caller appends `GROUP BY` and the like.
-pub(crate) fn revenue_query(columns: &str, joins: &str, filter: &RevenueFilter) -> Statement {
+/// `SELECT <columns>` over the revenue `filter` counts in `ledger`, with the extra `joins`
+/// (constants of this module); the caller appends `GROUP BY` and the like.
+pub(crate) fn revenue_query(
+    ledger: Ledger,
+    columns: &str,
+    joins: &str,
+    filter: &RevenueFilter,
+) -> Statement {
     filter.apply(
         Statement::new("SELECT ")
             .sql(columns)
-            .sql(REVENUE_FROM)
+            .sql(ledger.from())
             .sql(joins)
             .sql(REVENUE_WHERE),
     )

@@ -3,7 +3,7 @@
 
 use crate::labels::{kind_label, month_label, year_label};
 use crate::report::{CategoryLevel, GroupBy, SalesQuery, SalesReport, SalesRow, SalesTotal};
-use crate::revenue::{revenue_query, RevenueFilter, JOIN_CATEGORY, JOIN_ENTERPRISE};
+use crate::revenue::{revenue_query, Ledger, RevenueFilter, JOIN_CATEGORY, JOIN_ENTERPRISE};
 use crate::scope::Scope;
 use crate::store;
 use diesel::prelude::*;
@@ -112,7 +112,8 @@ fn sum_of(groups: &[GroupRow]) -> SalesTotal {
 
 /// The report's total counted directly (an order in several groups counts once).
 fn sales_total(conn: &mut DbConn, filter: &RevenueFilter) -> DomainResult<SalesTotal> {
-    let t = revenue_query(SALES_TOTAL_FIGURES, "", filter).get_result::<SalesTotalRow>(conn)?;
+    let t = revenue_query(Ledger::Fulfillments, SALES_TOTAL_FIGURES, "", filter)
+        .get_result::<SalesTotalRow>(conn)?;
     Ok(SalesTotal {
         orders: t.orders,
         quantity: t.quantity,
@@ -122,7 +123,10 @@ fn sales_total(conn: &mut DbConn, filter: &RevenueFilter) -> DomainResult<SalesT
 
 /// The figures of everything `filter` counts.
 pub(crate) fn totals(conn: &mut DbConn, filter: &RevenueFilter) -> DomainResult<Totals> {
-    Ok(revenue_query(TOTAL_FIGURES, "", filter).get_result::<Totals>(conn)?)
+    Ok(
+        revenue_query(Ledger::Fulfillments, TOTAL_FIGURES, "", filter)
+            .get_result::<Totals>(conn)?,
+    )
 }
 
 fn groups(
@@ -132,13 +136,14 @@ fn groups(
     level: CategoryLevel,
 ) -> DomainResult<Vec<GroupRow>> {
     let key = store::group_key(conn, group_by, level);
-    let joins = match group_by {
-        GroupBy::EnterpriseKind | GroupBy::District => JOIN_ENTERPRISE,
-        GroupBy::Category => JOIN_CATEGORY,
-        _ => "",
+    let (ledger, joins) = match group_by {
+        GroupBy::EnterpriseKind | GroupBy::District => (Ledger::Fulfillments, JOIN_ENTERPRISE),
+        GroupBy::Category => (Ledger::Lines, JOIN_CATEGORY),
+        _ => (Ledger::Fulfillments, ""),
     };
-    let columns = format!("{key}{GROUP_FIGURES}");
-    let statement = revenue_query(&columns, joins, filter).sql(&format!(" GROUP BY {key}"));
+    let columns = format!("{}{GROUP_FIGURES}", key.key);
+    let statement =
+        revenue_query(ledger, &columns, joins, filter).sql(&format!(" GROUP BY {}", key.group));
     Ok(statement.load::<GroupRow>(conn)?)
 }
 

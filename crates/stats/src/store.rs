@@ -7,26 +7,53 @@ use diesel::RunQueryDsl;
 use muhan_core::DomainResult;
 use muhan_db::DbConn;
 
-/// The SQL expression (over `s`, `e`, `c` of `revenue`) whose text value names the group
-/// of a revenue row.
-pub(crate) fn group_key(conn: &DbConn, group_by: GroupBy, level: CategoryLevel) -> &'static str {
+/// How a report groups its revenue rows: `group`, the SQL expression (over `s`, `e`, `c` of
+/// `revenue`) it groups by, and `key`, the text value that names the group, written over
+/// `group`. They differ where grouping by the raw value is cheaper than by its text (an id,
+/// a truncated timestamp: no collation, no per-row formatting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GroupKey {
+    pub group: &'static str,
+    pub key: &'static str,
+}
+
+const fn same(expression: &'static str) -> GroupKey {
+    GroupKey {
+        group: expression,
+        key: expression,
+    }
+}
+
+pub(crate) fn group_key(conn: &DbConn, group_by: GroupBy, level: CategoryLevel) -> GroupKey {
     let postgres = matches!(conn, DbConn::Postgresql(_));
     match (group_by, postgres) {
-        (GroupBy::Year, true) => "to_char(s.ordered_at, 'YYYY')",
-        (GroupBy::Year, false) => "substr(s.ordered_at, 1, 4)",
-        (GroupBy::Month, true) => "to_char(s.ordered_at, 'YYYY-MM')",
-        (GroupBy::Month, false) => "substr(s.ordered_at, 1, 7)",
-        (GroupBy::Enterprise, _) => "CAST(s.enterprise_id AS TEXT)",
-        (GroupBy::EnterpriseKind, _) => "e.kind",
-        (GroupBy::District, _) => "e.district",
-        (GroupBy::Agency, _) => "CAST(s.agency_id AS TEXT)",
+        (GroupBy::Year, true) => GroupKey {
+            group: "date_trunc('year', s.ordered_at)",
+            key: "to_char(date_trunc('year', s.ordered_at), 'YYYY')",
+        },
+        (GroupBy::Year, false) => same("substr(s.ordered_at, 1, 4)"),
+        (GroupBy::Month, true) => GroupKey {
+            group: "date_trunc('month', s.ordered_at)",
+            key: "to_char(date_trunc('month', s.ordered_at), 'YYYY-MM')",
+        },
+        (GroupBy::Month, false) => same("substr(s.ordered_at, 1, 7)"),
+        (GroupBy::Enterprise, _) => GroupKey {
+            group: "s.enterprise_id",
+            key: "CAST(s.enterprise_id AS TEXT)",
+        },
+        (GroupBy::EnterpriseKind, _) => same("e.kind"),
+        (GroupBy::District, _) => same("e.district"),
+        (GroupBy::Agency, _) => GroupKey {
+            group: "s.agency_id",
+            key: "CAST(s.agency_id AS TEXT)",
+        },
         // The code's leading digits: a category shallower than the level keeps its own code.
-        (GroupBy::Category, _) => match level {
+        (GroupBy::Category, _) => same(match level {
             CategoryLevel::Segment => "substr(c.code, 1, 2)",
             CategoryLevel::Family => "substr(c.code, 1, 4)",
             CategoryLevel::Class => "substr(c.code, 1, 6)",
             CategoryLevel::Commodity => "c.code",
-        },
+        }),
     }
 }
 
