@@ -1,6 +1,6 @@
 //! The HTTP edge: every error is problem+json with a stable code; request ids.
-use muhan_tests::spawn_app;
-use serde_json::json;
+use muhan_tests::{spawn_app, TestApp};
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn malformed_json_is_a_problem() {
@@ -134,4 +134,64 @@ async fn request_id_is_echoed_or_generated() {
         .await
         .header("x-request-id")
         .is_some());
+}
+
+/// Sends `target` byte for byte (no client-side encoding) and returns the status and body.
+async fn raw_get(app: &TestApp, target: &[u8]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let mut request = b"GET ".to_vec();
+    request.extend_from_slice(target);
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(&request).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn raw_utf8_in_the_query_string_is_read_as_utf8() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for name in ["수성구청", "대구광역시청", "수성초등학교"] {
+        app.post(
+            "/api/v1/agencies",
+            Some(&admin),
+            &json!({"name": name, "kind": "local_government"}),
+        )
+        .await
+        .expect(201);
+    }
+    // As curl sends `curl "…/agencies?q=수성"`: the same answer as the percent-encoded query.
+    let (status, body) = raw_get(&app, "/api/v1/agencies?q=수성&limit=10".as_bytes()).await;
+    assert_eq!(status, 200, "{body}");
+    let raw: Value = serde_json::from_str(&body).unwrap();
+    let encoded = app
+        .get("/api/v1/agencies?q=%EC%88%98%EC%84%B1&limit=10", None)
+        .await
+        .expect(200);
+    assert_eq!(raw, encoded);
+    let names: Vec<&str> = raw["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["수성구청", "수성초등학교"]);
+    // The catalog too, and a raw path is routed like its encoded form (here: no such id).
+    let (status, body) = raw_get(&app, "/api/v1/products?q=커피".as_bytes()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = raw_get(&app, "/api/v1/products/커피".as_bytes()).await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body.contains("not_found"), "{body}");
+    // Bytes that are not UTF-8 are still refused.
+    let (status, _) = raw_get(&app, b"/api/v1/products?q=\xff\xfe").await;
+    assert_eq!(status, 400);
 }

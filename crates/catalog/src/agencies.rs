@@ -1,8 +1,10 @@
 //! Public agencies (the buyers' organisations) and their yearly purchase plans.
 
+use crate::search::TextQuery;
 use crate::{districts, store};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use muhan_core::cursor;
 use muhan_core::ErrorCode;
 use muhan_core::{
     amount_won, clock, in_range, stored, text, Actor, AgencyKind, DomainError, DomainResult,
@@ -182,28 +184,84 @@ pub fn get(conn: &mut DbConn, id: i64) -> DomainResult<Agency> {
     load(conn, id)
 }
 
-/// Agencies in id order after `after`.
+/// Directory filters (all optional).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AgencyQuery {
+    /// Searches agency names (Korean-aware like the catalog: syllables anywhere in a word,
+    /// or 초성 such as ㄷㄱㅅ), the best matches first.
+    pub q: Option<String>,
+    pub kind: Option<AgencyKind>,
+    /// District code (5 digits).
+    pub district: Option<String>,
+    /// Page size, 1–100 (default 20; larger values are capped at 100).
+    pub limit: Option<i64>,
+    /// Opaque cursor from a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// One page of the agency directory (public: names, kinds, districts and parents only): by
+/// relevance when `q` is given (exact name, prefix, contains; ties by id), else by id.
+///
+/// The filters run in SQL; the name match and its relevance run here, over the agencies the
+/// filters leave, with the catalog's own text rules (`TextQuery`): a directory of public
+/// agencies has hundreds to a few thousand rows, so this costs less than keeping search
+/// columns for it.
 pub fn list(
     conn: &mut DbConn,
-    after: Option<i64>,
+    params: &AgencyQuery,
     limit: i64,
-) -> DomainResult<(Vec<Agency>, bool)> {
+) -> DomainResult<(Vec<Agency>, Option<String>)> {
+    let after: Option<(i64, i64)> = params.cursor.as_deref().map(cursor::decode).transpose()?;
     let mut query = a::table
         .select(Row::as_select())
         .order(a::id.asc())
-        .limit(limit + 1)
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(a::id.gt(after));
+    if let Some(kind) = params.kind {
+        query = query.filter(a::kind.eq(kind.as_str()));
     }
-    let rows: Vec<Row> = query.load(conn)?;
-    let more = rows.len() as i64 > limit;
-    let items = rows
+    if let Some(district) = &params.district {
+        query = query.filter(a::district.eq(district.trim().to_owned()));
+    }
+    let text = params.q.as_deref().and_then(TextQuery::parse);
+    let ranked: Vec<(i64, Row)> = match &text {
+        None => {
+            if let Some((_, id)) = after {
+                query = query.filter(a::id.gt(id));
+            }
+            query
+                .limit(limit + 1)
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(|r| (0, r))
+                .collect()
+        }
+        Some(text) => {
+            let mut found: Vec<(i64, Row)> = query
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(|r| (text.rank_of(&r.name), r))
+                .filter(|(rank, _)| *rank >= TextQuery::NAME_CONTAINS)
+                .filter(|(rank, r)| {
+                    after.is_none_or(|(at_rank, at_id)| {
+                        *rank < at_rank || (*rank == at_rank && r.id > at_id)
+                    })
+                })
+                .collect();
+            found.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then(a.id.cmp(&b.id)));
+            found.truncate(limit as usize + 1);
+            found
+        }
+    };
+    let (page, more) = cursor::split_page(ranked, limit);
+    let next = match (more, page.last()) {
+        (true, Some((rank, last))) => Some(cursor::encode(&(*rank, last.id))),
+        _ => None,
+    };
+    let items = page
         .into_iter()
-        .take(limit as usize)
-        .map(Row::into_view)
+        .map(|(_, r)| r.into_view())
         .collect::<DomainResult<_>>()?;
-    Ok((items, more))
+    Ok((items, next))
 }
 
 pub use crate::model::PurchasePlan;

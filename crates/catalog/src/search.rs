@@ -44,6 +44,9 @@ impl TextQuery {
         }
     }
 
+    /// The lowest relevance of a name that contains the query (`rank_of`).
+    pub const NAME_CONTAINS: i64 = 2;
+
     /// The relevance a name gets: 4 exact, 3 prefix, 2 contains, 1 other match (description,
     /// enterprise name). Mirrors `rank` exactly, for cursors.
     pub fn rank_of(&self, name: &str) -> i64 {
