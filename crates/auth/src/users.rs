@@ -234,6 +234,17 @@ pub fn ensure_admin(conn: &mut DbConn, email: &Email, password_hash: &str) -> Do
     Ok(true)
 }
 
+/// Whether an active admin account exists (the start-up log says how to make the first).
+pub fn active_admin_exists(conn: &mut DbConn) -> DomainResult<bool> {
+    let found: Option<i64> = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// The caller of a request as domain services see it, re-read on every request so that a
 /// suspension takes effect at once.
 pub fn principal(conn: &mut DbConn, id: i64) -> DomainResult<Option<Actor>> {

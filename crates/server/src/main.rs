@@ -8,6 +8,7 @@ use muhan_server::startup::{create_admin, open_database, Application};
 use muhan_server::telemetry;
 use std::io::BufRead;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
@@ -89,14 +90,39 @@ enum AdminCommand {
     },
 }
 
+/// A database URL as the logs may show it: as given unless it holds a password.
+fn redacted_url(url: &str) -> String {
+    let has_password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(credentials, _)| credentials.contains(':'));
+    if !has_password {
+        return url.to_owned();
+    }
+    muhan_db::DbUrl::parse(url).map_or_else(|_| "<database url>".to_owned(), |u| u.redacted())
+}
+
 // Allocation-heavy request handling (JSON in and out, many small buffers) spends noticeably
 // less CPU in mimalloc than in glibc's malloc under concurrency.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> anyhow::Result<()> {
+/// Errors end the process with one line on stderr and exit status 1, never a backtrace
+/// (whatever `RUST_BACKTRACE` says): they are the user's to act on, not a crash.
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("muhan: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref()).context("reading configuration")?;
+    let database_flag = cli.database_url.as_deref().map(redacted_url);
     if let Some(url) = cli.database_url {
         config.database_url = Some(url);
     }
@@ -129,6 +155,7 @@ fn main() -> anyhow::Result<()> {
                     actix_web::rt::task::spawn_blocking(move || seed_demo_if_empty(&pool))
                         .await??;
                 }
+                app.announce(database_flag.as_deref())?;
                 app.run_until_stopped().await?;
                 Ok(())
             })

@@ -19,6 +19,7 @@ use std::net::TcpListener;
 
 pub struct Application {
     port: u16,
+    base_url: String,
     server: Server,
     pool: DbPool,
     key_retention: chrono::Duration,
@@ -51,6 +52,17 @@ pub fn open_database(config: &Config) -> anyhow::Result<DbPool> {
     }
     tracing::info!(database = %url.redacted(), "database ready");
     Ok(pool)
+}
+
+/// The command that creates an admin on the database this process uses (the password, at
+/// least 10 characters, is read from standard input).
+pub fn first_admin_command(database_flag: Option<&str>) -> String {
+    let program =
+        std::env::current_exe().map_or_else(|_| "muhan".to_owned(), |p| p.display().to_string());
+    let flag = database_flag.map_or(String::new(), |url| format!(" --database-url '{url}'"));
+    format!(
+        "printf '%s\\n' 'a-password-of-10-or-more-characters' | {program}{flag} admin create --email admin@example.org"
+    )
 }
 
 /// Creates the admin account with this e-mail unless it exists. Returns whether it was made.
@@ -195,16 +207,32 @@ impl Application {
         }
         let host = config.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
         let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
-        tracing::info!(
-            "Muhan listening on http://{host}:{port} — API docs at http://{host}:{port}/docs/"
-        );
         Ok(Self {
             port,
+            base_url: format!("http://{host}:{port}"),
             server: server.run(),
             pool,
             key_retention: chrono::Duration::hours(config.idempotency_key_retention_hours),
             passwords,
         })
+    }
+
+    /// Logs where to go: the dashboard, the API docs and, while no admin account exists,
+    /// the command that creates the first (`database_flag`: how the command line named the
+    /// database, when it did).
+    pub fn announce(&self, database_flag: Option<&str>) -> anyhow::Result<()> {
+        let base = &self.base_url;
+        tracing::info!(
+            "Muhan listening on {base} — dashboard {base}/dashboard/ — API docs {base}/docs/"
+        );
+        let mut conn = self.pool.get()?;
+        if !users::active_admin_exists(&mut conn)? {
+            tracing::warn!(
+                "no admin account yet; create the first with: {}",
+                first_admin_command(database_flag)
+            );
+        }
+        Ok(())
     }
 
     pub fn port(&self) -> u16 {
