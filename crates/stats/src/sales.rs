@@ -7,17 +7,29 @@ use crate::revenue::{revenue_query, Ledger, RevenueFilter, JOIN_CATEGORY, JOIN_E
 use crate::scope::Scope;
 use crate::store;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 use muhan_core::actor::Actor;
 use muhan_core::{DomainError, DomainResult, EnterpriseKind};
 use muhan_db::schema::{agencies, categories, districts, enterprises};
 use muhan_db::{read_tx, DbConn};
 use std::collections::HashMap;
 
-#[derive(Debug, QueryableByName)]
+#[derive(Debug)]
 struct GroupRow {
-    #[diesel(sql_type = Text)]
     key: String,
+    orders: i64,
+    quantity: i64,
+    revenue_won: i64,
+}
+
+/// A row of the grouped statement: a group, or (`total_row = 1`) the report's total where
+/// the backend computes it in the same pass (`store::grouping`).
+#[derive(Debug, QueryableByName)]
+struct GroupedRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    key: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    total_row: i64,
     #[diesel(sql_type = BigInt)]
     orders: i64,
     #[diesel(sql_type = BigInt)]
@@ -39,9 +51,9 @@ pub(crate) struct Totals {
     pub agencies: i64,
 }
 
-const GROUP_FIGURES: &str = " AS key, COUNT(DISTINCT s.order_id) AS orders, \
-     CAST(SUM(s.quantity) AS BIGINT) AS quantity, \
-     CAST(SUM(s.line_total_won) AS BIGINT) AS revenue_won";
+const GROUP_FIGURES: &str = ", COUNT(DISTINCT s.order_id) AS orders, \
+     CAST(COALESCE(SUM(s.quantity), 0) AS BIGINT) AS quantity, \
+     CAST(COALESCE(SUM(s.line_total_won), 0) AS BIGINT) AS revenue_won";
 
 #[derive(Debug, QueryableByName)]
 struct SalesTotalRow {
@@ -82,11 +94,20 @@ pub fn sales_report(
     };
     read_tx(conn, |c| {
         store::prepare_report(c)?;
-        let groups = groups(c, &filter, query.group_by, query.category_level)?;
-        let total = if query.group_by.partitions_orders() {
-            sum_of(&groups)
-        } else {
-            sales_total(c, &filter)?
+        // Where the groups partition the orders, the total is their sum; else it counts each
+        // order once, in the grouped statement's pass where the backend can, else apart.
+        let partitioned = query.group_by.partitions_orders();
+        let (groups, counted) = groups(
+            c,
+            &filter,
+            query.group_by,
+            query.category_level,
+            !partitioned,
+        )?;
+        let total = match counted {
+            _ if partitioned => sum_of(&groups),
+            Some(total) => total,
+            None => sales_total(c, &filter)?,
         };
         let mut rows = labelled(c, query.group_by, groups)?;
         sort_rows(query.group_by, &mut rows);
@@ -129,22 +150,48 @@ pub(crate) fn totals(conn: &mut DbConn, filter: &RevenueFilter) -> DomainResult<
     )
 }
 
+/// The groups of `filter`'s revenue, and its total when `with_total` and the backend counts
+/// it in the same pass.
 fn groups(
     conn: &mut DbConn,
     filter: &RevenueFilter,
     group_by: GroupBy,
     level: CategoryLevel,
-) -> DomainResult<Vec<GroupRow>> {
+    with_total: bool,
+) -> DomainResult<(Vec<GroupRow>, Option<SalesTotal>)> {
     let key = store::group_key(conn, group_by, level);
     let (ledger, joins) = match group_by {
         GroupBy::EnterpriseKind | GroupBy::District => (Ledger::Fulfillments, JOIN_ENTERPRISE),
         GroupBy::Category => (Ledger::Lines, JOIN_CATEGORY),
         _ => (Ledger::Fulfillments, ""),
     };
-    let columns = format!("{}{GROUP_FIGURES}", key.key);
-    let statement =
-        revenue_query(ledger, &columns, joins, filter).sql(&format!(" GROUP BY {}", key.group));
-    Ok(statement.load::<GroupRow>(conn)?)
+    let grouping = store::grouping(conn, key.group, with_total);
+    let columns = format!(
+        "{} AS key, {} AS total_row{GROUP_FIGURES}",
+        key.key, grouping.total_row
+    );
+    let rows = revenue_query(ledger, &columns, joins, filter)
+        .sql(&grouping.clause)
+        .load::<GroupedRow>(conn)?;
+    let mut total = None;
+    let mut groups = Vec::with_capacity(rows.len());
+    for row in rows {
+        if row.total_row == 1 {
+            total = Some(SalesTotal {
+                orders: row.orders,
+                quantity: row.quantity,
+                revenue_won: row.revenue_won,
+            });
+        } else {
+            groups.push(GroupRow {
+                key: row.key.unwrap_or_default(),
+                orders: row.orders,
+                quantity: row.quantity,
+                revenue_won: row.revenue_won,
+            });
+        }
+    }
+    Ok((groups, total))
 }
 
 /// Gives each group its Korean name (and a category group its category's id as key).

@@ -57,6 +57,29 @@ pub(crate) fn group_key(conn: &DbConn, group_by: GroupBy, level: CategoryLevel) 
     }
 }
 
+/// The `GROUP BY` of a grouped report and `total_row`, the SQL value that is 1 on the row
+/// holding the report's total (each order counted once) and 0 on the groups.
+pub(crate) struct Grouping {
+    pub clause: String,
+    pub total_row: String,
+}
+
+/// Groups by `group`; with `with_total`, PostgreSQL adds the total as one more grouping set,
+/// so the ledger is read once instead of twice. SQLite has no grouping sets: its total is
+/// counted by a statement of its own.
+pub(crate) fn grouping(conn: &DbConn, group: &str, with_total: bool) -> Grouping {
+    match conn {
+        DbConn::Postgresql(_) if with_total => Grouping {
+            clause: format!(" GROUP BY GROUPING SETS (({group}), ())"),
+            total_row: format!("CAST(GROUPING({group}) AS BIGINT)"),
+        },
+        _ => Grouping {
+            clause: format!(" GROUP BY {group}"),
+            total_row: "CAST(0 AS BIGINT)".to_owned(),
+        },
+    }
+}
+
 /// Prepares a read-only report transaction. On PostgreSQL a report aggregates a year of
 /// ledger rows in one pass: JIT compilation costs more than it saves there, and the distinct
 /// order count sorts in memory rather than spilling at the default 4 MB.
