@@ -2,6 +2,8 @@
 //! PostgreSQL when `MUHAN_TEST_PG_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod agencies;
+mod api_docs;
 mod auth;
 mod catalog;
 mod dashboard;

@@ -39,18 +39,19 @@ use utoipa_actix_web::AppExt;
         muhan_stats::report::GroupBy,
     )),
     modifiers(&BearerAuth, &ProblemResponses),
+    // In the order people use them, as the operations are (`routes::configure`).
     tags(
         (name = "ops", description = "Liveness and readiness"),
-        (name = "auth", description = "Login, tokens and the caller's account"),
-        (name = "admin", description = "Co-op administration"),
-        (name = "reference", description = "Districts and the goods classification"),
+        (name = "auth", description = "Signup, login, tokens and the caller's account"),
         (name = "enterprises", description = "Member enterprises and the directory"),
         (name = "agencies", description = "Public agencies and purchase plans"),
+        (name = "reference", description = "Districts and the goods classification"),
         (name = "catalog", description = "Products and catalog search"),
-        (name = "orders", description = "Direct purchase, fulfillment lifecycle and settlement"),
+        (name = "orders", description = "Direct purchase, the fulfillment lifecycle (accept, ship, deliver, inspect, claim payment, pay, settle) and settlements"),
         (name = "procurement", description = "Procurement requests (견적 요청), matching, quotes and awards"),
         (name = "stats", description = "Sales statistics, the yearly summary and the priority-purchase report (JSON, CSV, XLSX)"),
         (name = "ocds", description = "Open data: procurement processes as OCDS 1.1 release packages"),
+        (name = "admin", description = "Co-op administration of user accounts: list, approve, suspend"),
     )
 )]
 pub struct ApiDoc;
@@ -121,8 +122,9 @@ pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
-/// Every operation gets a description: its summary (the handler's doc comment) if it has no
-/// longer text, and who may call it by its security.
+/// Every operation gets a description: the doc comment's text after its first paragraph (the
+/// summary, which names who may call the operation), or the summary if there is none, and the
+/// token the operation needs by its security.
 fn describe(operation: &mut utoipa::openapi::path::Operation) {
     let who = match problems::access_of(operation) {
         problems::Access::Anyone => "Anyone may call this; no token is read.",

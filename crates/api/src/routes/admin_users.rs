@@ -19,7 +19,9 @@ pub struct UserListParams {
     pub cursor: Option<String>,
 }
 
-/// Users in id order, optionally by status and role (admin).
+/// List user accounts, optionally by status and role — an admin
+///
+/// In id order, paged by `cursor`; `status` and `role` filter.
 #[utoipa::path(operation_id = "admin_users_list", tag = "admin", security(("bearer" = [])),
     params(UserListParams),
     responses(
@@ -47,7 +49,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |u| u.id)))
 }
 
-/// Approve a pending user (or re-activate a suspended one).
+/// Approve a pending user or re-activate a suspended one — an admin
+///
+/// The account becomes `active`: a new buyer may start buying, a suspended account may log in
+/// again.
 #[utoipa::path(operation_id = "admin_users_approve", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(
@@ -67,7 +72,11 @@ pub async fn approve(
     Ok(HttpResponse::Ok().json(approved))
 }
 
-/// Suspend a user: their tokens stop working at once and their refresh tokens are revoked.
+/// Suspend a user: their tokens stop working at once — an admin
+///
+/// Every refresh token they hold is revoked, and their access tokens are refused from the next
+/// request on (each request re-reads the account's status). An admin cannot suspend
+/// themselves (409).
 #[utoipa::path(operation_id = "admin_users_suspend", tag = "admin", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")),
     responses(

@@ -3,17 +3,19 @@
 use crate::auth_user::{AuthUser, MaybeAuthUser};
 use crate::error::ApiError;
 use crate::json::Json;
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{page_limit, Page};
 use crate::problems;
 use crate::state::AppState;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use muhan_catalog::agencies::{
-    self, Agency, AgencyInput, AgencyPatch, PurchasePlan, PurchasePlanInput,
+    self, Agency, AgencyInput, AgencyPatch, AgencyQuery, PurchasePlan, PurchasePlanInput,
 };
 use muhan_db::write_tx;
 use serde::Serialize;
 
-/// Create an agency (admin).
+/// Create an agency in the directory — an admin
+///
+/// Its buyers then sign up with its id (`POST /api/v1/auth/signup/buyer`).
 #[utoipa::path(operation_id = "agencies_create", tag = "agencies", security(("bearer" = [])),
     request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 403, response = problems::Forbidden), (status = 422, response = problems::UnprocessableEntity)))]
@@ -31,22 +33,29 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// The agency directory (public: buyers find theirs at signup), in id order.
-#[utoipa::path(operation_id = "agencies_list", tag = "agencies", security((), ("bearer" = [])), params(PageParams),
+/// The agency directory, searchable by name — anyone
+///
+/// Anyone may read it, so a buyer finds its agency's id before signing up: names, kinds,
+/// districts and parents, nothing private. `q` matches names like the catalog does (one or
+/// two syllables anywhere in a word, or 초성), best matches first; without `q`, in id order.
+#[utoipa::path(operation_id = "agencies_list", tag = "agencies", security((), ("bearer" = [])), params(AgencyQuery),
     responses((status = 200, body = Page<Agency>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/agencies")]
 pub async fn list(
     state: web::Data<AppState>,
     _caller: MaybeAuthUser,
-    page: web::Query<PageParams>,
+    params: web::Query<AgencyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (after, limit) = (page.after_id()?, page.limit()?);
-    let (items, more) =
-        muhan_db::with_conn(&state.pool, move |c| agencies::list(c, after, limit)).await?;
-    Ok(HttpResponse::Ok().json(Page::by_id(items, more, |a| a.id)))
+    let params = params.into_inner();
+    let limit = page_limit(params.limit)?;
+    let (items, next_cursor) =
+        muhan_db::with_conn(&state.pool, move |c| agencies::list(c, &params, limit)).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
-/// One agency of the directory (public).
+/// One agency of the directory — anyone
+///
+/// The same public fields as the directory: name, kind, district and parent.
 #[utoipa::path(operation_id = "agencies_get", tag = "agencies", security((), ("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Agency), (status = 404, response = problems::NotFound)))]
 #[get("/agencies/{id}")]
@@ -60,7 +69,9 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// Edit an agency (admin).
+/// Edit an agency — an admin
+///
+/// Absent fields stay as they are.
 #[utoipa::path(operation_id = "agencies_update", tag = "agencies", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = AgencyPatch,
     responses((status = 200, body = Agency), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
@@ -79,7 +90,11 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-/// Set the purchase plan of a year (admin or the agency's buyers).
+/// Set the agency's purchase plan for a year — its buyers or an admin
+///
+/// Creates or replaces the plan of `year`; the priority-purchase report
+/// (`GET /api/v1/stats/priority-purchase`) measures the agency against it. Buyers of other
+/// agencies and enterprise users get 403.
 #[utoipa::path(operation_id = "agencies_put_plan", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path), ("year" = i64, Path, minimum = 2000, maximum = 2100)), request_body = PurchasePlanInput,
     responses((status = 200, body = PurchasePlan), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 422, response = problems::UnprocessableEntity)))]
@@ -103,7 +118,9 @@ pub struct PlanList {
     pub items: Vec<PurchasePlan>,
 }
 
-/// The agency's purchase plans by year (admin or the agency's buyers).
+/// The agency's purchase plans by year — its buyers or an admin
+///
+/// Buyers of other agencies and enterprise users get 403.
 #[utoipa::path(operation_id = "agencies_plans", tag = "agencies", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = PlanList), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]

@@ -34,7 +34,7 @@ fn client_address(req: &HttpRequest, state: &AppState) -> Option<String> {
     }
 }
 
-/// Exchange e-mail and password for an access token and a refresh token.
+/// Log in: exchange e-mail and password for an access and a refresh token — anyone
 ///
 /// Unknown e-mail and wrong password get the same 401. Repeated failures for one e-mail or
 /// one client address are answered 429 with `Retry-After` (an attempt counts from its start,
@@ -68,8 +68,10 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(session))
 }
 
-/// Rotate a refresh token: the presented token stops working and a new pair is returned.
-/// Presenting an already-rotated token revokes every token of that login.
+/// Rotate a refresh token for a new token pair — anyone holding a refresh token
+///
+/// The presented token stops working and a new pair is returned. Presenting an
+/// already-rotated token revokes every token of that login. The access token is not read.
 #[utoipa::path(operation_id = "auth_refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = Session),
@@ -88,7 +90,10 @@ pub async fn refresh(
     Ok(HttpResponse::Ok().json(session))
 }
 
-/// End the login the refresh token belongs to (every token of its family is revoked).
+/// Log out: end the login a refresh token belongs to — anyone holding a refresh token
+///
+/// Every token of the refresh token's family is revoked. 204 whether or not the token was
+/// known; the access token is not read.
 #[utoipa::path(operation_id = "auth_logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "logged out")))]
 #[post("/auth/logout")]
@@ -101,7 +106,10 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The caller's own account: role, status and the enterprise or agency it acts for.
+/// The caller's own account — any signed-in account, pending ones too
+///
+/// Role, status and the enterprise or agency the account acts for. The one non-public read an
+/// account that is not approved yet may make; a suspended account's token is refused (401).
 #[utoipa::path(operation_id = "auth_me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = User)))]

@@ -10,7 +10,10 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use muhan_catalog::enterprises::{self, DirectoryParams, Enterprise, EnterprisePatch};
 use muhan_db::write_tx;
 
-/// The directory: verified enterprises for everyone (admins: any status, `status=` filters).
+/// The enterprise directory — anyone (verified enterprises; admins see every status)
+///
+/// Everyone sees the verified enterprises; admins see any status and may filter with
+/// `status=`.
 #[utoipa::path(operation_id = "enterprises_list", tag = "enterprises", security((), ("bearer" = [])), params(DirectoryParams),
     responses((status = 200, body = Page<Enterprise>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/enterprises")]
@@ -29,7 +32,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
-/// One enterprise: verified ones for everyone, any status for its own users and admins.
+/// One enterprise — anyone if verified, else its own users or an admin
+///
+/// A verified enterprise is public; a pending or suspended one is visible only to its own
+/// users and admins (404 for others).
 #[utoipa::path(operation_id = "enterprises_get", tag = "enterprises", security((), ("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 404, response = problems::NotFound)))]
@@ -48,7 +54,10 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// Edit an enterprise (its own users or an admin; only admins change `kind`).
+/// Edit an enterprise — its own users or an admin
+///
+/// Only admins change `kind`. Other callers get 403 for a verified enterprise and 404 for one
+/// they cannot see.
 #[utoipa::path(operation_id = "enterprises_update", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = EnterprisePatch,
     responses(
@@ -71,7 +80,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-/// Verify an enterprise (admin): its approved products join the catalog.
+/// Verify an enterprise: its approved products join the catalog — an admin
+///
+/// The enterprise becomes `verified` (a member of the co-op), a suspended one too;
+/// `verified_at` keeps the first verification.
 #[utoipa::path(operation_id = "enterprises_verify", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
@@ -89,7 +101,10 @@ pub async fn verify(
     Ok(HttpResponse::Ok().json(done))
 }
 
-/// Suspend an enterprise (admin): its products leave the catalog and cannot be ordered.
+/// Suspend an enterprise: its products leave the catalog — an admin
+///
+/// Its products leave the catalog and cannot be ordered, and it cannot list new ones; its
+/// users can still log in and see their data.
 #[utoipa::path(operation_id = "enterprises_suspend", tag = "enterprises", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Enterprise), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]

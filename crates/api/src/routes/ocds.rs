@@ -19,7 +19,9 @@ pub struct ReleaseParams {
     pub year: i64,
 }
 
-/// The year's procurement processes as an OCDS 1.1 release package (admin; public data).
+/// The year's procurement processes as an OCDS 1.1 release package — an admin
+///
+/// Open data, meant for publication; only admins export it.
 ///
 /// One release per contracting process, describing it as it stands: each procurement request
 /// created in the year (`ocid` `<prefix>-rfq-<id>`: the tender, with its tenderers once the

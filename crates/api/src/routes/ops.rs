@@ -11,14 +11,19 @@ pub struct Status {
     pub status: &'static str,
 }
 
-/// The process is alive.
+/// Liveness: the process is alive — anyone
+///
+/// Always 200 `{"status": "ok"}` while the process runs; the database is not asked (see
+/// `GET /ready`).
 #[utoipa::path(operation_id = "ops_health", tag = "ops", responses((status = 200, body = Status)))]
 #[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Status { status: "ok" })
 }
 
-/// The database answers: 200, else 503 `service_unavailable`.
+/// Readiness: the database answers — anyone
+///
+/// 200 when a database connection answers, else 503 `service_unavailable`.
 #[utoipa::path(operation_id = "ops_ready", tag = "ops", responses(
     (status = 200, body = Status)))]
 #[get("/ready")]

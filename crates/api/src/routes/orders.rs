@@ -24,8 +24,10 @@ use serde::Serialize;
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
-/// Place an order over products of one or more enterprises (active buyers). Requires an
-/// `Idempotency-Key`: a retry with the same key and body gets the first answer again.
+/// Place an order over products of one or more enterprises — an active buyer
+///
+/// For the caller's agency; the lines are split into one fulfillment per enterprise. Requires
+/// an `Idempotency-Key`: a retry with the same key and body gets the first answer again.
 #[utoipa::path(operation_id = "orders_place", tag = "orders", security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "1–255 printable ASCII characters, unique per order attempt")),
     request_body = OrderRequest,
@@ -65,7 +67,10 @@ pub async fn place(
     )
 }
 
-/// Orders visible to the caller, newest first.
+/// List the orders visible to the caller, newest first — any active account
+///
+/// Buyers see their agency's orders, enterprise users the orders with a fulfillment of their
+/// enterprise, admins all.
 #[utoipa::path(operation_id = "orders_list", tag = "orders", security(("bearer" = [])),
     params(OrderListParams),
     responses((status = 200, body = Page<Order>), (status = 422, response = problems::UnprocessableEntity)))]
@@ -88,7 +93,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |o| o.id)))
 }
 
-/// One order: the agency's buyers and admins see all of it, an enterprise only its own part.
+/// One order — its agency's buyers, its enterprises or an admin
+///
+/// The agency's buyers and admins see all of it, an enterprise only its own part; others get
+/// 404.
 #[utoipa::path(operation_id = "orders_get", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Order), (status = 404, response = problems::NotFound)))]
@@ -108,7 +116,10 @@ pub struct EventList {
     pub items: Vec<Event>,
 }
 
-/// Every transition of the order, in order.
+/// The order's transitions, in order — its agency's buyers, its enterprises or an admin
+///
+/// Every fulfillment's transitions for the agency's buyers and admins; an enterprise sees only
+/// those of its own fulfillment.
 #[utoipa::path(operation_id = "orders_events", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = EventList), (status = 404, response = problems::NotFound)))]
@@ -123,7 +134,10 @@ pub async fn events(
     Ok(HttpResponse::Ok().json(EventList { items }))
 }
 
-/// Cancel what is still `placed` or `accepted` and restore its stock (buyer or admin).
+/// Cancel an order — a buyer of the ordering agency or an admin
+///
+/// Cancels every fulfillment that is still `placed` or `accepted` and restores its stock; 409
+/// when none can be cancelled any more.
 #[utoipa::path(operation_id = "orders_cancel", tag = "orders", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
@@ -166,10 +180,10 @@ async fn act(
 }
 
 macro_rules! action_endpoint {
-    ($name:ident, $route:literal, $op:literal, $action:expr, $doc:literal, $who:literal) => {
-        #[doc = $doc]
+    ($name:ident, $route:literal, $op:literal, $action:expr, $summary:literal, $description:literal) => {
+        #[doc = $summary]
         #[utoipa::path(operation_id = $op, tag = "orders",
-                    security(("bearer" = [])), params(("id" = i64, Path)), description = $who,
+                    security(("bearer" = [])), params(("id" = i64, Path)), description = $description,
                     responses(
                         (status = 200, body = Fulfillment),
                         (status = 403, response = problems::Forbidden),
@@ -191,51 +205,54 @@ action_endpoint!(
     "/fulfillments/{id}/accept",
     "fulfillments_accept",
     Action::Accept,
-    "Accept the order (placed → accepted).",
-    "The fulfilling enterprise."
+    "Accept an order (placed → accepted) — the fulfilling enterprise",
+    "The enterprise takes on its part of the order; next it ships. Until it ships, the buyer may still cancel."
 );
 action_endpoint!(
     ship,
     "/fulfillments/{id}/ship",
     "fulfillments_ship",
     Action::Ship,
-    "Ship (accepted or returned → shipped).",
-    "The fulfilling enterprise."
+    "Ship (accepted or returned → shipped) — the fulfilling enterprise",
+    "Also after a failed inspection (`returned`): the enterprise ships again."
 );
 action_endpoint!(
     deliver,
     "/fulfillments/{id}/deliver",
     "fulfillments_deliver",
     Action::Deliver,
-    "Delivered (shipped → delivered); inspection is due in 14 days.",
-    "The fulfilling enterprise."
+    "Mark delivered (shipped → delivered) — the fulfilling enterprise",
+    "Starts the inspection period: `inspection_due` is 14 days after delivery; `GET /api/v1/fulfillments?overdue=inspection` lists the deliveries not inspected in time."
 );
 action_endpoint!(
     claim_payment,
     "/fulfillments/{id}/claim-payment",
     "fulfillments_claim_payment",
     Action::ClaimPayment,
-    "Claim payment (inspected → payment_claimed); payment is due in 5 days.",
-    "The fulfilling enterprise."
+    "Claim payment (inspected → payment_claimed) — the fulfilling enterprise",
+    "Payment is due 5 days after the claim (`payment_due`); `GET /api/v1/fulfillments?overdue=payment` lists the claims not paid in time."
 );
 action_endpoint!(
     mark_paid,
     "/fulfillments/{id}/mark-paid",
     "fulfillments_mark_paid",
     Action::MarkPaid,
-    "Paid (payment_claimed → paid).",
-    "A buyer of the ordering agency, or an admin."
+    "Mark paid (payment_claimed → paid) — a buyer of the ordering agency or an admin",
+    "The agency has paid the claimed amount; next the co-op settles with the enterprise."
 );
 action_endpoint!(
     settle,
     "/fulfillments/{id}/settle",
     "fulfillments_settle",
     Action::Settle,
-    "Settle: the co-op pays the enterprise subtotal − commission (paid → settled).",
-    "An admin."
+    "Settle (paid → settled): the co-op pays the enterprise — an admin",
+    "The co-op pays the enterprise its subtotal minus the commission (`settlement_won`); settled fulfillments make up `GET /api/v1/settlements`."
 );
 
-/// Refuse the order (placed → rejected); its stock is restored.
+/// Refuse an order (placed → rejected) — the fulfilling enterprise
+///
+/// A `reason` (1–500 characters) is required and kept with the fulfillment; its stock is
+/// restored.
 #[utoipa::path(operation_id = "fulfillments_reject", tag = "orders",
     security(("bearer" = [])), params(("id" = i64, Path)), request_body = ReasonRequest,
     responses(
@@ -260,7 +277,11 @@ pub async fn reject(
     .await
 }
 
-/// 검수: passed → inspected; failed → returned (the enterprise ships again).
+/// Inspect a delivery (검수): pass or return — a buyer of the ordering agency
+///
+/// `passed: true`: delivered → `inspected`, and the enterprise may claim payment;
+/// `passed: false`: delivered → `returned`, and the enterprise ships again. An optional `note`
+/// (up to 1000 characters) is kept with the transition. Admins cannot inspect.
 #[utoipa::path(operation_id = "fulfillments_inspect", tag = "orders",
     security(("bearer" = [])), params(("id" = i64, Path)), request_body = InspectRequest,
     responses(
@@ -284,7 +305,11 @@ pub async fn inspect(
     act(state, user, id.into_inner(), action, note).await
 }
 
-/// Fulfillments visible to the caller; `overdue=inspection|payment` finds missed deadlines.
+/// List the fulfillments visible to the caller, with overdue filters — any active account
+///
+/// Buyers see their agency's, enterprise users their enterprise's, admins all.
+/// `overdue=inspection` finds deliveries past `inspection_due`, `overdue=payment` payment
+/// claims past `payment_due`.
 #[utoipa::path(operation_id = "fulfillments_list", tag = "orders", security(("bearer" = [])),
     params(FulfillmentListParams),
     responses((status = 200, body = Page<Fulfillment>), (status = 422, response = problems::UnprocessableEntity)))]
@@ -307,7 +332,10 @@ pub async fn list_fulfillments(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |f| f.id)))
 }
 
-/// What the co-op paid each enterprise, per enterprise and period (admin).
+/// What the co-op paid each enterprise, per enterprise and period — an admin
+///
+/// The settled fulfillments, each with what the co-op paid (`settlement_won`), and their
+/// totals; optionally for one `enterprise_id` and settled between `from` and `to`.
 #[utoipa::path(operation_id = "settlements_list", tag = "orders", security(("bearer" = [])),
     params(SettlementParams),
     responses((status = 200, body = SettlementReport), (status = 403, response = problems::Forbidden)))]

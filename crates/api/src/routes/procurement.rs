@@ -24,7 +24,10 @@ use muhan_stats::export::{self, FileFormat};
 use muhan_stats::report::Format;
 use serde::Deserialize;
 
-/// Open a procurement request for the caller's agency (active buyers).
+/// Open a procurement request (견적 요청) for the caller's agency — an active buyer
+///
+/// While it is open, enterprises find it in their list when they sell in its category, and
+/// verified ones may quote until `quotes_due`.
 #[utoipa::path(operation_id = "procurement_create", tag = "procurement", security(("bearer" = [])),
     request_body = NewRequest,
     responses(
@@ -46,8 +49,10 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Requests visible to the caller, newest first: a buyer's agency's, the open requests in the
-/// categories an enterprise sells in (and those it quoted on), all for admins.
+/// List the procurement requests visible to the caller, newest first — any active account
+///
+/// A buyer sees its agency's; an enterprise the open requests in the categories it sells in,
+/// and those it quoted on; admins all.
 #[utoipa::path(operation_id = "procurement_list", tag = "procurement", security(("bearer" = [])),
     params(RequestListParams),
     responses(
@@ -72,7 +77,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page::by_id(items, more, |r| r.id)))
 }
 
-/// One request.
+/// One procurement request — its agency's buyers, enterprises while open, or an admin
+///
+/// An open request is a public notice every enterprise may read; an enterprise also sees the
+/// requests it quoted on. Buyers of other agencies get 404.
 #[utoipa::path(operation_id = "procurement_get", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = ProcurementRequest), (status = 404, response = problems::NotFound)))]
@@ -101,7 +109,10 @@ async fn end(
     Ok(HttpResponse::Ok().json(ended))
 }
 
-/// Cancel an open request (its agency's buyers or an admin); its live quotes are not awarded.
+/// Cancel an open request — its agency's buyers or an admin
+///
+/// The request becomes `cancelled` and its live quotes `not_awarded`; 409 when it is no
+/// longer open.
 #[utoipa::path(operation_id = "procurement_cancel", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
@@ -118,7 +129,10 @@ pub async fn cancel(
     end(state, user, id.into_inner(), RequestStatus::Cancelled).await
 }
 
-/// Close an open request without an award (its agency's buyers or an admin).
+/// Close an open request without an award — its agency's buyers or an admin
+///
+/// The request becomes `closed` and its live quotes `not_awarded`; 409 when it is no longer
+/// open.
 #[utoipa::path(operation_id = "procurement_close", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
@@ -135,7 +149,10 @@ pub async fn close(
     end(state, user, id.into_inner(), RequestStatus::Closed).await
 }
 
-/// The request's events in order (an enterprise sees only its own quotes' events).
+/// The request's events, in order — its agency's buyers, an admin or an enterprise
+///
+/// Whoever sees the request (see `GET /api/v1/procurement-requests/{id}`); an enterprise sees
+/// only its own quotes' events.
 #[utoipa::path(operation_id = "procurement_events", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = RequestEventList), (status = 404, response = problems::NotFound)))]
@@ -157,9 +174,11 @@ pub struct MatchParams {
     pub limit: Option<i64>,
 }
 
-/// The enterprises that can serve the request, ranked with the breakdown of their scores, and
-/// the proposed allocation (split across several enterprises when the request allows a
-/// consortium and none can supply it alone). The request's agency's buyers and admins.
+/// Rank the enterprises that can serve a request — its agency's buyers or an admin
+///
+/// The candidates, ranked with the breakdown of their scores, and the proposed allocation
+/// (split across several enterprises when the request allows a consortium and none can
+/// supply it alone). Enterprise users get 403.
 #[utoipa::path(operation_id = "procurement_matches", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path), MatchParams),
     responses(
@@ -180,8 +199,11 @@ pub async fn get_matches(
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// Submit the caller's enterprise's quote (one live quote per enterprise and request; none
-/// after `quotes_due`).
+/// Submit a quote on an open request — a user of a verified enterprise
+///
+/// For the caller's enterprise: one live quote per enterprise and request (a second is 409
+/// `conflict`), none after `quotes_due` (409 `quotes_closed`). A quote may name only the
+/// enterprise's own approved products.
 #[utoipa::path(operation_id = "quotes_submit", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     request_body = NewQuote,
@@ -215,11 +237,13 @@ pub struct QuotesParams {
     pub format: Option<Format>,
 }
 
-/// The request's quotes: side by side, sorted by total, for its agency's buyers and admins
-/// (only their count while sealed); an enterprise sees its own. With `format=csv|xlsx`, the
-/// comparison sheet (견적 비교표): one column per quote, one row per attribute (enterprise,
-/// business registration number, kind, district, unit price, quantity, total, lead time,
-/// score, status, ...); enterprise users 403, sealed quotes 409 `quotes_sealed`.
+/// A request's quotes or the 견적 비교표 — the agency's buyers or an admin; an enterprise its own
+///
+/// Side by side, sorted by total, for the agency's buyers and admins (only their count while
+/// sealed); an enterprise sees its own. With `format=csv|xlsx`, the comparison sheet (견적
+/// 비교표): one column per quote, one row per attribute (enterprise, business registration
+/// number, kind, district, unit price, quantity, total, lead time, score, status, ...);
+/// enterprise users 403, sealed quotes 409 `quotes_sealed`.
 #[utoipa::path(operation_id = "quotes_list", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path), QuotesParams),
     responses(
@@ -254,7 +278,10 @@ pub async fn list_quotes(
     Ok(file_response(file))
 }
 
-/// Withdraw the caller's enterprise's live quote (while quoting is open).
+/// Withdraw a live quote while quoting is open — the quoting enterprise
+///
+/// Only the enterprise that submitted it: other enterprises get 404, the agency's buyers and
+/// admins 403.
 #[utoipa::path(operation_id = "quotes_withdraw", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses(
@@ -276,9 +303,11 @@ pub async fn withdraw_quote(
     Ok(HttpResponse::Ok().json(quote))
 }
 
-/// Award one or several live quotes (the request's agency's buyers): they become one order
-/// with `contract_type: "rfq"`, one fulfillment per quote. Requires an `Idempotency-Key`: a
-/// retry with the same key and body gets the first answer again.
+/// Award live quotes: they become one order — a buyer of the requesting agency
+///
+/// One or several live quotes become one order with `contract_type: "rfq"`, one fulfillment
+/// per quote. Admins cannot award. Requires an `Idempotency-Key`: a retry with the same key
+/// and body gets the first answer again.
 #[utoipa::path(operation_id = "procurement_award", tag = "procurement", security(("bearer" = [])),
     params(("id" = i64, Path),
         ("Idempotency-Key" = String, Header, description = "1–255 printable ASCII characters, unique per award attempt")),

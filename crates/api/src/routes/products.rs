@@ -20,7 +20,11 @@ fn with_etag(status: actix_web::http::StatusCode, product: &Product) -> HttpResp
         .json(product)
 }
 
-/// The public catalog: approved products of verified enterprises.
+/// Search the catalog: approved products of verified enterprises — anyone
+///
+/// `q` searches name, description and enterprise name; the other parameters filter and sort.
+/// With `status=`, admins (and an enterprise's own users, with `enterprise_id` of their
+/// enterprise) list the products of that status instead of the public catalog.
 #[utoipa::path(operation_id = "products_list", tag = "catalog", security((), ("bearer" = [])), params(CatalogParams),
     responses((status = 200, body = Page<Product>), (status = 422, response = problems::UnprocessableEntity)))]
 #[get("/products")]
@@ -39,7 +43,11 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
-/// One product: public ones for anyone, any status for its enterprise's users and admins.
+/// One product — anyone if public, else its enterprise's users or an admin
+///
+/// A public product is an approved one of a verified enterprise; any other is visible only to
+/// its enterprise's users and admins (404 for others). The `ETag` is its version, for
+/// `If-Match` on edits.
 #[utoipa::path(operation_id = "products_get", tag = "catalog", security((), ("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Product), (status = 404, response = problems::NotFound)))]
 #[get("/products/{id}")]
@@ -54,7 +62,10 @@ pub async fn get(
     Ok(with_etag(actix_web::http::StatusCode::OK, &product))
 }
 
-/// List a product for the caller's enterprise; it starts `pending_review`.
+/// List a new product for review — an enterprise user
+///
+/// For the caller's own enterprise; it starts `pending_review` until an admin approves it. A
+/// suspended enterprise cannot list products (403 `enterprise_suspended`).
 #[utoipa::path(operation_id = "products_create", tag = "catalog", security(("bearer" = [])), request_body = ProductInput,
     responses(
         (status = 201, body = Product),
@@ -74,8 +85,11 @@ pub async fn create(
     Ok(with_etag(actix_web::http::StatusCode::CREATED, &product))
 }
 
-/// Edit a product (its enterprise). Send `If-Match: "<version>"` to refuse stale edits (412).
-/// Changing name, description, price or category of an approved product sends it back to review.
+/// Edit a product — its enterprise's users
+///
+/// Send `If-Match: "<version>"` to refuse stale edits (412). Changing name, description, price
+/// or category of an approved product sends it back to review. Other callers get 403 for a
+/// public product and 404 for one they cannot see.
 #[utoipa::path(operation_id = "products_update", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "expected version, e.g. \"3\"")),
     request_body = ProductPatch,
@@ -111,7 +125,10 @@ pub struct StockRequest {
     pub stock: i64,
 }
 
-/// Set the stock (its enterprise).
+/// Set a product's stock — its enterprise's users
+///
+/// Replaces the count; orders take from it and cancellations and refusals put it back. The
+/// stock is not part of the product's version. An archived product has no stock (409).
 #[utoipa::path(operation_id = "products_set_stock", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = StockRequest,
     responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict), (status = 422, response = problems::UnprocessableEntity)))]
@@ -130,7 +147,9 @@ pub async fn set_stock(
     Ok(with_etag(actix_web::http::StatusCode::OK, &product))
 }
 
-/// Archive a product (its enterprise): it leaves the catalog for good.
+/// Archive a product: it leaves the catalog for good — its enterprise's users
+///
+/// 204, also when it was archived already.
 #[utoipa::path(operation_id = "products_archive", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound)))]
@@ -148,7 +167,10 @@ pub async fn archive(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Approve a product under review (admin).
+/// Approve a product under review — an admin
+///
+/// `pending_review` → `approved`: it is in the catalog while its enterprise is verified;
+/// any other status is 409.
 #[utoipa::path(operation_id = "products_approve", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict)))]
@@ -166,7 +188,10 @@ pub async fn approve(
     Ok(with_etag(actix_web::http::StatusCode::OK, &product))
 }
 
-/// Reject a product under review, or withdraw an approved one (admin).
+/// Reject a product under review, or withdraw an approved one — an admin
+///
+/// `pending_review` or `approved` → `rejected`, with a `reason` for the enterprise (1–500
+/// characters); any other status is 409.
 #[utoipa::path(operation_id = "products_reject", tag = "catalog", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = RejectRequest,
     responses((status = 200, body = Product), (status = 403, response = problems::Forbidden), (status = 404, response = problems::NotFound), (status = 409, response = problems::Conflict)))]

@@ -10,7 +10,10 @@ use muhan_catalog::categories::{self, CategoryNode, NewCategoryRequest};
 use muhan_catalog::districts::{self, District};
 use muhan_db::write_tx;
 
-/// Districts (administrative codes) enterprises and deliveries are located in.
+/// List the districts (administrative codes) — anyone
+///
+/// The districts enterprises are located in and orders are delivered to; `district` fields
+/// and filters take these codes.
 #[utoipa::path(operation_id = "reference_list_districts", tag = "reference",
     responses((status = 200, body = Vec<District>)))]
 #[get("/districts")]
@@ -19,7 +22,10 @@ pub async fn list_districts(state: web::Data<AppState>) -> Result<HttpResponse, 
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// The goods classification (물품분류번호) as a tree of root nodes.
+/// The goods classification (물품분류번호) as a tree — anyone
+///
+/// The root nodes, each with its children. Products and procurement requests are classified
+/// by its codes.
 #[utoipa::path(operation_id = "reference_category_tree", tag = "reference",
     responses((status = 200, body = Vec<CategoryNode>)))]
 #[get("/categories")]
@@ -28,7 +34,9 @@ pub async fn category_tree(state: web::Data<AppState>) -> Result<HttpResponse, A
     Ok(HttpResponse::Ok().json(tree))
 }
 
-/// Add a category (admin). Its code must sit one level below its parent's.
+/// Add a category to the goods classification — an admin
+///
+/// Its code must sit one level below its parent's.
 #[utoipa::path(operation_id = "reference_create_category", tag = "reference", security(("bearer" = [])),
     request_body = NewCategoryRequest,
     responses(

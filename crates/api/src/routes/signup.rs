@@ -10,8 +10,12 @@ use muhan_catalog::signup::{
 };
 use muhan_db::write_tx;
 
-/// Register an enterprise and its first user. The enterprise is `pending` until an admin
-/// verifies it; a refused signup leaves nothing behind.
+/// Sign up an enterprise and its first user — anyone
+///
+/// The enterprise is `pending` until an admin verifies it
+/// (`POST /api/v1/enterprises/{id}/verify`); its first user is active at once and may list
+/// products meanwhile (they join the catalog once approved and the enterprise verified). A
+/// refused signup leaves nothing behind.
 #[utoipa::path(operation_id = "signup_enterprise", tag = "auth",
     request_body = EnterpriseSignupRequest,
     responses(
@@ -37,7 +41,11 @@ pub async fn enterprise(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Register a buyer of an existing agency; `pending` until an admin approves.
+/// Sign up as a buyer of an existing agency (pending until approved) — anyone
+///
+/// The account is `pending` until an admin approves it (`POST /api/v1/admin/users/{id}/approve`);
+/// until then it may read `GET /api/v1/me` and the public reads only. The agency's id is in the
+/// agency directory (`GET /api/v1/agencies`).
 #[utoipa::path(operation_id = "signup_buyer", tag = "auth",
     request_body = BuyerSignupRequest,
     responses(

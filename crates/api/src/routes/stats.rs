@@ -49,8 +49,9 @@ impl YearParams {
     }
 }
 
-/// Revenue grouped by year, month, enterprise, enterprise kind, district, category or agency.
+/// Revenue by period, enterprise, kind, district, category or agency — any active account
 ///
+/// Grouped by year, month, enterprise, enterprise kind, district, category or agency.
 /// Revenue is the order lines of fulfillments that are not `rejected` or `cancelled`, on the
 /// order's date; catalog and rfq orders alike. Admins see everything, buyers their agency,
 /// enterprise users their enterprise. Time groups come in calendar order, the others by
@@ -90,9 +91,11 @@ pub async fn sales(
     .await
 }
 
-/// The year at a glance: revenue, growth over the previous year (basis points, rounded down;
-/// null without revenue the year before), orders, and the enterprises and agencies that
-/// traded — in the caller's scope.
+/// The year at a glance: revenue, growth, orders and who traded — any active account
+///
+/// Revenue, growth over the previous year (basis points, rounded down; null without revenue
+/// the year before), orders, and the enterprises and agencies that traded, in the caller's
+/// scope: admins everything, buyers their agency, enterprise users their enterprise.
 #[utoipa::path(operation_id = "stats_summary", tag = "stats", security(("bearer" = [])),
     params(YearParams),
     responses(
@@ -117,10 +120,12 @@ pub async fn summary(
     .await
 }
 
-/// Each agency's priority-purchase result (우선구매 실적) for the year: its purchase plan and
-/// target against what it bought through Muhan from social-economy enterprises, and from
-/// certified social enterprises among them (admins: every agency; buyers: their own;
-/// enterprise users: 403). Plan fields, ratio and attainment are null without a plan.
+/// Each agency's priority-purchase result (우선구매 실적) for a year — an admin or a buyer
+///
+/// Its purchase plan and target against what it bought through Muhan from social-economy
+/// enterprises, and from certified social enterprises among them. Admins see every agency,
+/// buyers their own; enterprise users get 403. Plan fields, ratio and attainment are null
+/// without a plan.
 #[utoipa::path(operation_id = "stats_priority_purchase", tag = "stats", security(("bearer" = [])),
     params(YearParams),
     responses(
