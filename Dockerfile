@@ -1,5 +1,6 @@
 # Multi-stage build: compile with the Rust toolchain, run as a non-root user on a slim image.
-# libpq, OpenSSL and SQLite are compiled in (vendored), so the runtime needs no extra libraries.
+# libpq, OpenSSL and SQLite are compiled in (vendored), so the runtime needs no extra libraries;
+# the image enables `postgres-tls` (PostgreSQL over TLS), which a local build leaves out.
 #
 # Dependency cache: cargo-chef. The planner reduces the workspace to a recipe (the manifests
 # and Cargo.lock, no code); the build stage compiles only the dependencies from it (`cook`) in
@@ -34,12 +35,12 @@ COPY --from=planner /src/recipe.json recipe.json
 # The patched crates are dependencies: they are compiled, and cached, with the others.
 COPY vendor vendor
 # The same profile, package and flags as the build below, or the cache would not be reused.
-RUN cargo chef cook --release --locked -p muhan-server --recipe-path recipe.json
+RUN cargo chef cook --release --locked -p muhan-server --features postgres-tls --recipe-path recipe.json
 COPY Cargo.toml Cargo.lock ./
 COPY crates crates
 COPY tests tests
 COPY migrations migrations
-RUN cargo build --release --locked -p muhan-server --bin muhan \
+RUN cargo build --release --locked -p muhan-server --features postgres-tls --bin muhan \
  && install -m 0755 target/release/muhan /usr/local/bin/muhan
 
 FROM debian:trixie-slim AS runtime
