@@ -29,8 +29,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import http  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIND = ("127.0.0.1", 8080)
@@ -93,17 +94,9 @@ def port_free():
 
 
 def request(method, path, body=None, token=None, timeout=10):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
+    """(status, raw body) of one JSON request to the walkthrough's server."""
+    status, _, raw = http(BASE, method, path, body=body, token=token, timeout=timeout)
+    return status, raw
 
 
 def tail(path, n=30):
