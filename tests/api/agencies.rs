@@ -1,7 +1,7 @@
 //! The agency directory is public (a buyer finds its agency before signing up) and searchable
 //! by name the way the catalog is: syllables anywhere, 초성, Latin case and width folded,
 //! best matches first, with kind and district filters and cursors without skips or repeats.
-use muhan_tests::spawn_app;
+use muhan_tests::{enc, spawn_app};
 use serde_json::{json, Value};
 
 const AGENCIES: [(&str, &str, Option<&str>); 7] = [
@@ -35,10 +35,6 @@ async fn names(app: &muhan_tests::TestApp, query: &str, limit: usize) -> Vec<Str
             None => return out,
         }
     }
-}
-
-fn enc(q: &str) -> String {
-    percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[tokio::test]

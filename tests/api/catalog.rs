@@ -1,7 +1,7 @@
 //! Products: visibility, ownership, review, optimistic concurrency, Korean search, filters,
 //! sorts and cursor paging.
 use muhan_catalog::catalog::CatalogParams;
-use muhan_tests::{collect_pages, product_body, skip, spawn_app, TestApp};
+use muhan_tests::{collect_pages, enc, product_body, skip, spawn_app, TestApp};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -22,18 +22,6 @@ async fn search(app: &TestApp, query: &str) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
         .collect()
 }
 

@@ -409,6 +409,11 @@ pub fn product_body(category_id: i64, name: &str, price_won: i64, overrides: Val
     body
 }
 
+/// `s` percent-encoded for a query string (every byte but ASCII letters and digits).
+pub fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// Collects every item of a list endpoint by following `next_cursor`.
 pub async fn collect_pages(app: &TestApp, path: &str, token: Option<&str>) -> Vec<Value> {
     let mut items = Vec::new();

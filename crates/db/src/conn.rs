@@ -77,16 +77,16 @@ impl DbUrl {
         }
     }
 
-    /// The URL without any password, for logs.
+    /// The URL without any password, for logs (a URL without one is shown as it is, so it
+    /// can be used as printed).
     pub fn redacted(&self) -> String {
         match self {
             Self::Sqlite(p) => format!("sqlite://{}", p.display()),
             Self::Postgres(u) => match (u.find("://"), u.rfind('@')) {
-                (Some(s), Some(at)) if at > s => {
-                    let creds = &u[s + 3..at];
-                    let user = creds.split(':').next().unwrap_or_default();
-                    format!("{}{}:***{}", &u[..s + 3], user, &u[at..])
-                }
+                (Some(s), Some(at)) if at > s => match u[s + 3..at].split_once(':') {
+                    Some((user, _)) => format!("{}{}:***{}", &u[..s + 3], user, &u[at..]),
+                    None => u.clone(),
+                },
                 _ => u.clone(),
             },
         }
@@ -268,5 +268,7 @@ mod tests {
     fn redacts_password() {
         let url = DbUrl::Postgres("postgres://muhan:s3cret@db:5432/muhan".into());
         assert_eq!(url.redacted(), "postgres://muhan:***@db:5432/muhan");
+        let no_password = DbUrl::Postgres("postgres://muhan@db:5432/muhan".into());
+        assert_eq!(no_password.redacted(), "postgres://muhan@db:5432/muhan");
     }
 }

@@ -90,16 +90,9 @@ enum AdminCommand {
     },
 }
 
-/// A database URL as the logs may show it: as given unless it holds a password.
+/// A database URL as the logs may show it (no password).
 fn redacted_url(url: &str) -> String {
-    let has_password = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split_once('@'))
-        .is_some_and(|(credentials, _)| credentials.contains(':'));
-    if !has_password {
-        return url.to_owned();
-    }
-    muhan_db::DbUrl::parse(url).map_or_else(|_| "<database url>".to_owned(), |u| u.redacted())
+    muhan_db::DbUrl::parse(url).map_or_else(|_| url.to_owned(), |u| u.redacted())
 }
 
 // Allocation-heavy request handling (JSON in and out, many small buffers) spends noticeably
@@ -155,7 +148,7 @@ fn run() -> anyhow::Result<()> {
                     actix_web::rt::task::spawn_blocking(move || seed_demo_if_empty(&pool))
                         .await??;
                 }
-                app.announce(database_flag.as_deref())?;
+                app.announce(database_flag.as_deref()).await?;
                 app.run_until_stopped().await?;
                 Ok(())
             })

@@ -220,13 +220,12 @@ impl Application {
     /// Logs where to go: the dashboard, the API docs and, while no admin account exists,
     /// the command that creates the first (`database_flag`: how the command line named the
     /// database, when it did).
-    pub fn announce(&self, database_flag: Option<&str>) -> anyhow::Result<()> {
+    pub async fn announce(&self, database_flag: Option<&str>) -> anyhow::Result<()> {
         let base = &self.base_url;
         tracing::info!(
             "Muhan listening on {base} — dashboard {base}/dashboard/ — API docs {base}/docs/"
         );
-        let mut conn = self.pool.get()?;
-        if !users::active_admin_exists(&mut conn)? {
+        if !muhan_db::with_conn(&self.pool, users::active_admin_exists).await? {
             tracing::warn!(
                 "no admin account yet; create the first with: {}",
                 first_admin_command(database_flag)

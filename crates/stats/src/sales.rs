@@ -105,8 +105,8 @@ pub fn sales_report(
             !partitioned,
         )?;
         let total = match counted {
-            _ if partitioned => sum_of(&groups),
             Some(total) => total,
+            None if partitioned => sum_of(&groups),
             None => sales_total(c, &filter)?,
         };
         let mut rows = labelled(c, query.group_by, groups)?;
